@@ -1,0 +1,1 @@
+"""sitaware dashboard: the Dash web app; reads through geodata."""

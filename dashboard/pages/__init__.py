@@ -1,0 +1,1 @@
+"""Dashboard pages: each module registers itself and owns its callbacks."""

@@ -1,0 +1,1 @@
+"""sitaware ETL: read agency files, validate, geocode and load through geodata."""

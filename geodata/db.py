@@ -1,0 +1,51 @@
+"""The SQLAlchemy 2 engine (psycopg 3, pooled) and the URL resolution for every command."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import Connection, Engine, create_engine
+
+from geodata import localdb
+from geodata.settings import Settings, get_settings
+
+
+def database_url(settings: Settings | None = None, db_name: str | None = None) -> str:
+    """URL of the configured database: ``SITAWARE_DATABASE_URL`` or the local cluster."""
+    settings = settings or get_settings()
+    if settings.local_cluster:
+        return localdb.local_url(settings, db_name)
+    return settings.url_for(db_name)
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """A pooled engine for ``url``; connections are checked before use."""
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size * 2,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={"application_name": "sitaware"},
+    )
+
+
+@lru_cache(maxsize=4)
+def _cached_engine(url: str, pool_size: int) -> Engine:
+    return make_engine(url, pool_size=pool_size)
+
+
+def get_engine(settings: Settings | None = None) -> Engine:
+    """The process-wide engine for the configured database."""
+    settings = settings or get_settings()
+    return _cached_engine(database_url(settings), settings.pool_size)
+
+
+@contextmanager
+def transaction(engine: Engine | None = None) -> Iterator[Connection]:
+    """A connection inside one transaction: committed on success, rolled back on error."""
+    engine = engine or get_engine()
+    with engine.begin() as conn:
+        yield conn

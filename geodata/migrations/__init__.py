@@ -1,0 +1,1 @@
+"""Alembic migrations of the sitaware schema (the DDL of record)."""

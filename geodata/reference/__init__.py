@@ -1,0 +1,1 @@
+"""Thai reference data: admin areas and gazetteer, from pinned registry packages."""

@@ -1,0 +1,73 @@
+"""Every sitaware setting in one place, read from the environment with the ``SITAWARE_`` prefix."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration.
+
+    ``database_url`` overrides the project-local cluster entirely; when it is unset, sitaware
+    runs its own PostgreSQL under ``state_dir`` on ``db_port`` (loopback only).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SITAWARE_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL of an external PostGIS; unset = local cluster"
+    )
+    state_dir: Path = Field(
+        default=PROJECT_ROOT / ".sitaware", description="where the local cluster, logs and caches live"
+    )
+    db_port: int = Field(default=55432, ge=1, le=65535, description="port of the local cluster")
+    db_name: str = Field(default="sitaware", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    pg_bin_dir: Path | None = Field(
+        default=None, description="PostgreSQL binaries; default /usr/lib/postgresql/15/bin"
+    )
+    pool_size: int = Field(default=5, ge=1, le=100)
+    shared_data_dir: Path = Field(
+        default=PROJECT_ROOT.parent / "shared" / "data",
+        description="read-only real data used by tests and benchmarks",
+    )
+
+    @property
+    def local_cluster(self) -> bool:
+        """True when sitaware manages its own PostgreSQL under ``state_dir``."""
+        return self.database_url is None
+
+    def url_for(self, db_name: str | None = None) -> str:
+        """SQLAlchemy URL (psycopg 3 driver) of ``db_name`` on the configured server."""
+        if self.database_url is not None:
+            base = normalise_url(self.database_url)
+            if db_name is None:
+                return base
+            head, _, _tail = base.rpartition("/")
+            return f"{head}/{db_name}"
+        name = db_name or self.db_name
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.db_port}/{name}"
+
+    @property
+    def url(self) -> str:
+        """SQLAlchemy URL of the main database."""
+        return self.url_for()
+
+
+def normalise_url(url: str) -> str:
+    """Make any postgres URL use the psycopg 3 driver (``postgresql+psycopg://``)."""
+    for prefix in ("postgresql+psycopg2://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings from the environment, read once per process."""
+    return Settings()
