@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -40,7 +39,9 @@ def db_up() -> None:
         localdb.up(settings)
     except SitawareError as exc:
         raise _fail(exc) from exc
-    typer.echo(f"PostGIS is up on 127.0.0.1:{settings.db_port} (data in {localdb.paths(settings).root})")
+    typer.echo(
+        f"PostGIS is up on 127.0.0.1:{settings.db_port} (data in {localdb.paths(settings).root})"
+    )
 
 
 @db_app.command("down")
@@ -158,4 +159,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

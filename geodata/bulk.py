@@ -1,4 +1,4 @@
-"""Bulk transfer helpers: COPY rows into a temporary staging table inside the caller's transaction."""
+"""Bulk transfer: COPY rows into a temporary staging table inside the caller's transaction."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 import shapely
 from psycopg import sql
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection
 
 from geodata.models import SRID
@@ -15,7 +16,7 @@ from geodata.models import SRID
 def ewkb_hex(geom: object) -> str | None:
     """Hex EWKB with SRID 4326 (what COPY into a ``geometry`` column accepts); None for a
     missing value (None or a pandas NaN)."""
-    if not isinstance(geom, shapely.Geometry) or geom.is_empty:
+    if not isinstance(geom, BaseGeometry) or geom.is_empty:
         return None
     return str(shapely.to_wkb(shapely.set_srid(geom, SRID), hex=True, include_srid=True))
 
@@ -29,8 +30,18 @@ def copy_to_temp(
     """Create temp table ``table`` (dropped at commit) with ``columns`` (name, SQL type) and COPY
     ``rows`` into it. ``table`` and column names/types are identifiers from our own code, never
     from input; they are still quoted (names) or checked (types) here. Returns the row count."""
-    allowed_types = {"text", "integer", "bigint", "double precision", "boolean", "geometry",
-                     "text[]", "jsonb", "timestamptz", "smallint"}
+    allowed_types = {
+        "text",
+        "integer",
+        "bigint",
+        "double precision",
+        "boolean",
+        "geometry",
+        "text[]",
+        "jsonb",
+        "timestamptz",
+        "smallint",
+    }
     for _, typ in columns:
         if typ not in allowed_types:
             raise ValueError(f"column type {typ!r} is not allowed in a staging table")
@@ -44,6 +55,8 @@ def copy_to_temp(
     )
     n = 0
     with raw.cursor() as cur:
+        # Inside a caller's savepoint the table of an earlier call may still exist.
+        cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
         cur.execute(create)
         copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c, _ in columns)

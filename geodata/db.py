@@ -43,9 +43,29 @@ def get_engine(settings: Settings | None = None) -> Engine:
     return _cached_engine(database_url(settings), settings.pool_size)
 
 
+Bind = Engine | Connection
+
+
 @contextmanager
-def transaction(engine: Engine | None = None) -> Iterator[Connection]:
-    """A connection inside one transaction: committed on success, rolled back on error."""
-    engine = engine or get_engine()
-    with engine.begin() as conn:
-        yield conn
+def begin(bind: Bind) -> Iterator[Connection]:
+    """One all-or-nothing unit of work on ``bind``.
+
+    An Engine gives a new connection and transaction (committed on success); a Connection that
+    is already in a transaction (a caller's, or a test's) gets a savepoint inside it.
+    """
+    if isinstance(bind, Engine):
+        with bind.begin() as conn:
+            yield conn
+    else:
+        with bind.begin_nested():
+            yield bind
+
+
+@contextmanager
+def connect(bind: Bind) -> Iterator[Connection]:
+    """A connection for reading: a new one from an Engine, or ``bind`` itself."""
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            yield conn
+    else:
+        yield bind

@@ -114,7 +114,9 @@ def _as_cluster_user(cmd: list[str]) -> list[str]:
 def _run(cmd: list[str], what: str) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(_as_cluster_user(cmd), capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise LocalDbError(f"{what} failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout}")
+        raise LocalDbError(
+            f"{what} failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout}"
+        )
     return proc
 
 
@@ -162,9 +164,7 @@ def _check_traversable(root: Path) -> None:
     """The ``postgres`` OS user must reach the data dir when we run as root."""
     if not _is_root():
         return
-    probe = subprocess.run(
-        ["runuser", "-u", SUPERUSER, "--", "test", "-w", str(root)], check=False
-    )
+    probe = subprocess.run(["runuser", "-u", SUPERUSER, "--", "test", "-w", str(root)], check=False)
     if probe.returncode != 0:
         raise LocalDbError(
             f"the postgres OS user cannot write {root}; make every parent directory of the "
@@ -193,12 +193,15 @@ def init(settings: Settings) -> None:
     _run(
         [
             str(bin_dir(settings) / "initdb"),
-            "-D", str(p.data),
-            "-U", SUPERUSER,
+            "-D",
+            str(p.data),
+            "-U",
+            SUPERUSER,
             f"--pwfile={p.password_file}",
             "--auth-host=scram-sha-256",
             "--auth-local=peer",
-            "-E", "UTF8",
+            "-E",
+            "UTF8",
             "--locale=C.UTF-8",
         ],
         "initdb",
@@ -224,8 +227,16 @@ def start(settings: Settings, timeout_s: float = 60.0) -> None:
     _run(
         [
             str(bin_dir(settings) / "pg_ctl"),
-            "start", "-D", str(p.data), "-l", str(p.log), "-o", opts, "-w",
-            "-t", str(int(timeout_s)),
+            "start",
+            "-D",
+            str(p.data),
+            "-l",
+            str(p.log),
+            "-o",
+            opts,
+            "-w",
+            "-t",
+            str(int(timeout_s)),
         ],
         f"starting PostgreSQL (log: {p.log})",
     )

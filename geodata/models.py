@@ -56,7 +56,9 @@ class DataSource(Base):
     attribution: Mapped[str] = mapped_column(Text)
     version: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
-    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    loaded_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class AdminArea(Base):
@@ -221,7 +223,9 @@ class QuarantineRow(Base):
 
     __tablename__ = "quarantine_row"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    batch_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("etl_batch.id", ondelete="CASCADE"))
+    batch_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("etl_batch.id", ondelete="CASCADE")
+    )
     row_number: Mapped[int] = mapped_column(Integer)
     raw: Mapped[dict[str, Any]] = mapped_column(JSONB)
     reason_code: Mapped[str] = mapped_column(String(32))

@@ -24,7 +24,8 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL of an external PostGIS; unset = local cluster"
     )
     state_dir: Path = Field(
-        default=PROJECT_ROOT / ".sitaware", description="where the local cluster, logs and caches live"
+        default=PROJECT_ROOT / ".sitaware",
+        description="where the local cluster, logs and caches live",
     )
     db_port: int = Field(default=55432, ge=1, le=65535, description="port of the local cluster")
     db_name: str = Field(default="sitaware", pattern=r"^[a-z_][a-z0-9_]{0,62}$")

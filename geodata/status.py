@@ -27,7 +27,10 @@ def server_info(engine: Engine) -> ServerInfo:
         has_table = conn.execute(text("SELECT to_regclass('admin_area') IS NOT NULL")).scalar_one()
         if has_table:
             rows = conn.execute(
-                text("SELECT level, count(*) FROM admin_area GROUP BY level ORDER BY min(length(code))")
+                text(
+                    "SELECT level, count(*) FROM admin_area"
+                    " GROUP BY level ORDER BY min(length(code))"
+                )
             )
             counts = {str(level): int(n) for level, n in rows}
     return ServerInfo(postgres=str(pg), postgis=postgis, admin_counts=counts)

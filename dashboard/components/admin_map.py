@@ -1,0 +1,83 @@
+"""Pure figure builder: admin areas on an offline MapLibre map, official vs approximate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from dashboard.components.basemap import FONT_FAMILY, blank_style, view_for_bounds
+from dashboard.i18n import t
+
+OFFICIAL_COLOUR = "rgba(11, 83, 148, 0.35)"
+APPROX_COLOUR = "rgba(230, 145, 56, 0.45)"
+
+
+def _bounds(fc: dict[str, Any]) -> tuple[float, float, float, float]:
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords: Any) -> None:
+        if coords and isinstance(coords[0], (int, float)):
+            xs.append(float(coords[0]))
+            ys.append(float(coords[1]))
+        else:
+            for c in coords:
+                walk(c)
+
+    for f in fc.get("features", []):
+        geom = f.get("geometry") or {}
+        walk(geom.get("coordinates", []))
+    if not xs:
+        return 97.3, 5.6, 105.7, 20.5  # Thailand
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def admin_map_figure(fc: dict[str, Any], lang: str = "th", uirevision: str = "admin") -> go.Figure:
+    """Choropleth of the areas in ``fc`` (GeoJSON FeatureCollection from geodata), coloured by
+    whether the outline is official or approximate, with Thai and English names on hover."""
+    fig = go.Figure()
+    name_key = "name_th" if lang == "th" else "name_en"
+    other_key = "name_en" if lang == "th" else "name_th"
+    for approximate, colour, label in (
+        (False, OFFICIAL_COLOUR, t("official", lang)),
+        (True, APPROX_COLOUR, t("approximate", lang)),
+    ):
+        feats = [
+            f for f in fc.get("features", []) if bool(f["properties"]["approximate"]) == approximate
+        ]
+        if not feats:
+            continue
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson={"type": "FeatureCollection", "features": feats},
+                locations=[f["id"] for f in feats],
+                z=[1] * len(feats),
+                featureidkey="id",
+                colorscale=[[0, colour], [1, colour]],
+                showscale=False,
+                marker={"line": {"width": 0.8, "color": "#1f2937"}},
+                name=label,
+                showlegend=True,
+                customdata=[
+                    [f["properties"][name_key], f["properties"][other_key], f["properties"]["code"]]
+                    for f in feats
+                ],
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+                    + t("code", lang)
+                    + " %{customdata[2]}<extra>"
+                    + label
+                    + "</extra>"
+                ),
+            )
+        )
+    center, zoom = view_for_bounds(*_bounds(fc))
+    fig.update_layout(
+        map={"style": blank_style(), "center": center, "zoom": zoom},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        font={"family": FONT_FAMILY, "size": 15},
+        legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.9)"},
+        uirevision=uirevision,
+    )
+    return fig

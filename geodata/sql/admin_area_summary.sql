@@ -1,0 +1,11 @@
+-- Purpose: how many admin areas each level holds, and how many have official boundaries.
+-- Parameters: :prefix  DOPA code prefix ('' = whole country)
+-- Columns: level, n (areas), n_official (non-approximate polygons), n_without_polygon
+SELECT level,
+       count(*) AS n,
+       count(*) FILTER (WHERE geom IS NOT NULL AND NOT approximate) AS n_official,
+       count(*) FILTER (WHERE geom IS NULL) AS n_without_polygon
+FROM admin_area
+WHERE code LIKE :prefix || '%'
+GROUP BY level
+ORDER BY min(length(code))
