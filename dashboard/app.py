@@ -7,6 +7,8 @@ from pathlib import Path
 import dash
 from dash import dcc, html
 
+from dashboard import data
+from geodata import db
 from geodata.settings import Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
@@ -15,6 +17,7 @@ HERE = Path(__file__).resolve().parent
 def create_app(settings: Settings | None = None) -> dash.Dash:
     """A configured Dash app; pages register themselves when imported here."""
     settings = settings or get_settings()
+    data.use_engine(db.get_engine(settings))
     app = dash.Dash(
         __name__,
         use_pages=True,
@@ -44,9 +47,9 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
                         ],
                         value="th",
                         inline=True,
+                        className="sa-radio",
                         persistence=True,
                         persistence_type="local",
-                        inputStyle={"marginRight": "4px", "marginLeft": "10px"},
                     ),
                 ],
             ),

@@ -33,14 +33,26 @@ def ttl_cache(seconds: float) -> Callable[[Callable[P, R]], Callable[P, R]]:
             store[key] = (now, value)
             return value
 
+        wrapper.cache_clear = store.clear  # type: ignore[attr-defined]
         return wrapper
 
     return deco
 
 
+_engine: Engine | None = None
+
+
+def use_engine(engine: Engine | None) -> None:
+    """Point the dashboard at ``engine`` (the app factory does this from its settings)."""
+    global _engine  # noqa: PLW0603 - one engine per process, set once by the factory
+    _engine = engine
+    for fn in (admin_geojson, admin_summary, provinces, data_sources):
+        fn.cache_clear()  # type: ignore[attr-defined]
+
+
 def engine() -> Engine:
-    """The process-wide engine."""
-    return db.get_engine(get_settings())
+    """The engine the app was created with (default: the configured database)."""
+    return _engine if _engine is not None else db.get_engine(get_settings())
 
 
 # Display simplification per level (degrees): coarse for the whole country, finer when zoomed in.

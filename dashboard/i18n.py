@@ -17,8 +17,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "subdistrict": {"th": "ตำบล/แขวง", "en": "Subdistrict"},
     "all_thailand": {"th": "ทั้งประเทศ", "en": "All Thailand"},
     "count": {"th": "จำนวน", "en": "Count"},
-    "official": {"th": "ขอบเขตทางการ", "en": "Official outline"},
-    "approximate": {"th": "ขอบเขตโดยประมาณ", "en": "Approximate outline"},
+    "official": {"th": "ขอบเขตทางการ", "en": "Official"},
+    "approximate": {"th": "โดยประมาณ", "en": "Approximate"},
+    "outline_official": {"th": "ขอบเขตทางการ (OCHA/RTSD)", "en": "Official boundary (OCHA/RTSD)"},
+    "outline_reference": {
+        "th": "ขอบเขต geoBoundaries (ย่อส่วน)",
+        "en": "geoBoundaries outline (simplified)",
+    },
+    "outline_approximate": {"th": "ขอบเขตโดยประมาณ", "en": "Approximate outline"},
     "no_polygon": {"th": "ไม่มีขอบเขต", "en": "No outline"},
     "sources": {"th": "แหล่งข้อมูล", "en": "Data sources"},
     "pick_province_for_subdistricts": {

@@ -43,6 +43,7 @@ class LevelSummary:
     level: str
     n: int
     n_official: int
+    n_approximate: int
     n_without_polygon: int
 
 
@@ -89,7 +90,9 @@ def admin_summary(bind: Bind, prefix: str = "") -> list[LevelSummary]:
     _check_prefix(prefix)
     with connect(bind) as conn:
         rows = conn.execute(sql("admin_area_summary"), {"prefix": prefix}).all()
-    return [LevelSummary(r.level, r.n, r.n_official, r.n_without_polygon) for r in rows]
+    return [
+        LevelSummary(r.level, r.n, r.n_official, r.n_approximate, r.n_without_polygon) for r in rows
+    ]
 
 
 def admin_areas_at(bind: Bind, lon: float, lat: float) -> list[AdminArea]:

@@ -6,11 +6,16 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard.components.basemap import FONT_FAMILY, blank_style, view_for_bounds
+from dashboard.components.basemap import DEFAULT_STYLE_URL, FONT_FAMILY, view_for_bounds
 from dashboard.i18n import t
 
-OFFICIAL_COLOUR = "rgba(11, 83, 148, 0.35)"
-APPROX_COLOUR = "rgba(230, 145, 56, 0.45)"
+# geom_source → (legend key, fill colour); unknown sources are drawn as approximate.
+OUTLINES: dict[str, tuple[str, str]] = {
+    "ocha-cod-ab": ("outline_official", "rgba(11, 83, 148, 0.35)"),
+    "geoboundaries": ("outline_reference", "rgba(56, 118, 29, 0.30)"),
+    "voronoi-approx": ("outline_approximate", "rgba(230, 145, 56, 0.45)"),
+}
+_FALLBACK = OUTLINES["voronoi-approx"]
 
 
 def _bounds(fc: dict[str, Any]) -> tuple[float, float, float, float]:
@@ -33,21 +38,25 @@ def _bounds(fc: dict[str, Any]) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def admin_map_figure(fc: dict[str, Any], lang: str = "th", uirevision: str = "admin") -> go.Figure:
+def admin_map_figure(
+    fc: dict[str, Any],
+    lang: str = "th",
+    uirevision: str = "admin",
+    style: str = DEFAULT_STYLE_URL,
+) -> go.Figure:
     """Choropleth of the areas in ``fc`` (GeoJSON FeatureCollection from geodata), coloured by
-    whether the outline is official or approximate, with Thai and English names on hover."""
+    where each outline comes from (official, geoBoundaries, approximate), names on hover."""
     fig = go.Figure()
     name_key = "name_th" if lang == "th" else "name_en"
     other_key = "name_en" if lang == "th" else "name_th"
-    for approximate, colour, label in (
-        (False, OFFICIAL_COLOUR, t("official", lang)),
-        (True, APPROX_COLOUR, t("approximate", lang)),
-    ):
-        feats = [
-            f for f in fc.get("features", []) if bool(f["properties"]["approximate"]) == approximate
-        ]
-        if not feats:
-            continue
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for f in fc.get("features", []):
+        groups.setdefault(OUTLINES.get(f["properties"].get("source") or "", _FALLBACK), []).append(
+            f
+        )
+    order = list(OUTLINES.values())
+    for (label_key, colour), feats in sorted(groups.items(), key=lambda kv: order.index(kv[0])):
+        label = t(label_key, lang)
         fig.add_trace(
             go.Choroplethmap(
                 geojson={"type": "FeatureCollection", "features": feats},
@@ -74,7 +83,7 @@ def admin_map_figure(fc: dict[str, Any], lang: str = "th", uirevision: str = "ad
         )
     center, zoom = view_for_bounds(*_bounds(fc))
     fig.update_layout(
-        map={"style": blank_style(), "center": center, "zoom": zoom},
+        map={"style": style, "center": center, "zoom": zoom},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         font={"family": FONT_FAMILY, "size": 15},
         legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.9)"},

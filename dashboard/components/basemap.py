@@ -1,31 +1,45 @@
-"""An offline MapLibre style: a plain background and no glyph, sprite or tile request."""
+"""The offline basemap: a MapLibre style served by the app itself, and view fitting.
+
+The style (``assets/map/blank-style.json``) holds only a background layer: no tiles, glyphs
+or sprites, so the map needs no network. Admin boundaries are drawn over it as the base layer.
+It is given to plotly as a URL rather than a dict: plotly re-applies dict styles on every
+figure update, and MapLibre's style diff then fails ("Map error.") when traces change.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 FONT_FAMILY = "Sarabun, system-ui, sans-serif"
+BLANK_STYLE_ASSET = "map/blank-style.json"
+DEFAULT_STYLE_URL = "/assets/" + BLANK_STYLE_ASSET
+
+# Plot area the dashboard gives the map, in CSS pixels (for fitting bounds).
+_MAP_W, _MAP_H = 950, 650
+# MapLibre's zoom 0 shows the world in 512 px.
+_WORLD_PX = 512
 
 
-def blank_style(background: str = "#eef2f5") -> dict[str, Any]:
-    """A MapLibre style with only a background layer, so the map needs no network at all.
-    Admin boundaries are drawn over it as the base layer."""
-    return {
-        "version": 8,
-        "name": "sitaware-blank",
-        "sources": {},
-        "layers": [
-            {"id": "background", "type": "background", "paint": {"background-color": background}}
-        ],
-    }
+def style_url() -> str:
+    """URL of the offline style, honouring the app's path prefix when called in a request."""
+    import dash
+
+    try:
+        return str(dash.get_asset_url(BLANK_STYLE_ASSET))
+    except Exception:  # outside a running app (pure builder tests)
+        return DEFAULT_STYLE_URL
 
 
 def view_for_bounds(
     minx: float, miny: float, maxx: float, maxy: float
 ) -> tuple[dict[str, float], float]:
-    """Centre (lon/lat) and a zoom level that fits the bounds (EPSG:4326) in ~900x700 px."""
+    """Centre (lon/lat) and the MapLibre zoom that fits the bounds (EPSG:4326 degrees)."""
     center = {"lon": (minx + maxx) / 2, "lat": (miny + maxy) / 2}
-    span = max(maxx - minx, (maxy - miny) * 1.3, 1e-4)
-    zoom = math.log2(360.0 / span) + 0.9
-    return center, max(1.0, min(zoom, 15.0))
+    lat_stretch = 1 / max(math.cos(math.radians(center["lat"])), 0.2)  # Mercator, roughly
+    lon_span = max(maxx - minx, 1e-4)
+    lat_span = max((maxy - miny) * lat_stretch, 1e-4)
+    zoom = min(
+        math.log2(360 * _MAP_W / (_WORLD_PX * lon_span)),
+        math.log2(360 * _MAP_H / (_WORLD_PX * lat_span)),
+    )
+    return center, max(1.0, min(zoom - 0.1, 16.0))

@@ -13,6 +13,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, ids
 from dashboard.components.admin_map import admin_map_figure
+from dashboard.components.basemap import style_url
 from dashboard.i18n import t
 
 LEVELS = ("province", "district", "subdistrict")
@@ -29,9 +30,22 @@ def layout(**_query: Any) -> html.Div:
                         className="sa-panel",
                         children=[
                             html.H2(id=ids.HOME_LEVEL + "-title"),
-                            html.Label(id=ids.HOME_LEVEL + "-label", htmlFor=ids.HOME_LEVEL),
-                            dcc.RadioItems(id=ids.HOME_LEVEL, value="province", options=[]),
-                            html.Label(id=ids.HOME_PROVINCE + "-label", htmlFor=ids.HOME_PROVINCE),
+                            html.Label(
+                                id=ids.HOME_LEVEL + "-label",
+                                htmlFor=ids.HOME_LEVEL,
+                                className="sa-field",
+                            ),
+                            dcc.RadioItems(
+                                id=ids.HOME_LEVEL,
+                                value="province",
+                                options=[],
+                                className="sa-radio",
+                            ),
+                            html.Label(
+                                id=ids.HOME_PROVINCE + "-label",
+                                htmlFor=ids.HOME_PROVINCE,
+                                className="sa-field",
+                            ),
                             dcc.Dropdown(id=ids.HOME_PROVINCE, value="", clearable=False),
                             html.P(id=ids.HOME_LEVEL + "-note", className="sa-note"),
                             html.Div(id=ids.HOME_COUNTS),
@@ -61,20 +75,14 @@ dash.register_page(__name__, path="/", title="sitaware", name="home", layout=lay
 
 def counts_table(lang: str) -> html.Table:
     """Per-level counts for the whole country (pure builder over data.admin_summary)."""
+    columns = ("count", "official", "approximate")
     head = html.Tr(
-        [
-            html.Th(t("level", lang)),
-            html.Th(t("count", lang), className="num"),
-            html.Th(t("official", lang), className="num"),
-        ]
+        [html.Th(t("level", lang))] + [html.Th(t(c, lang), className="num") for c in columns]
     )
     rows = [
         html.Tr(
-            [
-                html.Td(t(s.level, lang)),
-                html.Td(f"{s.n:,}", className="num"),
-                html.Td(f"{s.n_official:,}", className="num"),
-            ]
+            [html.Td(t(s.level, lang))]
+            + [html.Td(f"{v:,}", className="num") for v in (s.n, s.n_official, s.n_approximate)]
         )
         for s in data.admin_summary("")
     ]
@@ -87,7 +95,10 @@ def attribution(lang: str) -> html.Div:
         [
             html.Strong(t("sources", lang) + ": "),
             html.Ul(
-                [html.Li(f"{s.attribution} — {s.name} ({s.licence})") for s in data.data_sources()]
+                [
+                    html.Li(f"{s.attribution}" + (f" · v{s.version}" if s.version else ""))
+                    for s in data.data_sources()
+                ]
             ),
         ]
     )
@@ -144,4 +155,4 @@ def render_map(level: str, province: str, lang: str) -> tuple[Any, str]:
         note = t("pick_province_for_subdistricts", lang)
         level = "district"
     fc = data.admin_geojson(level, province)
-    return admin_map_figure(fc, lang, uirevision=f"{level}:{province}"), note
+    return admin_map_figure(fc, lang, uirevision=f"{level}:{province}", style=style_url()), note

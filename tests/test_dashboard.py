@@ -1,0 +1,160 @@
+"""The dashboard shell and home page: routes, callbacks as plain functions, offline map style."""
+
+from __future__ import annotations
+
+import json
+import re
+from types import ModuleType
+from typing import Any
+
+import dash
+import pytest
+
+from dashboard.components.admin_map import admin_map_figure
+from dashboard.components.basemap import BLANK_STYLE_ASSET
+
+
+@pytest.fixture
+def home(dash_app: dash.Dash) -> ModuleType:
+    """The home page module (importable only once the app exists)."""
+    from dashboard.pages import home as module
+
+    return module
+
+
+def _post_callback(
+    client: Any, output: str, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, Any]]
+) -> dict[str, Any]:
+    resp = client.post(
+        "/_dash-update-component",
+        json={
+            "output": output,
+            "outputs": [{"id": i, "property": p} for i, p in outputs],
+            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+            "changedPropIds": [],
+        },
+    )
+    assert resp.status_code == 200, resp.data[:300]
+    body: dict[str, Any] = resp.get_json()
+    return body["response"]
+
+
+def _map_output(app: dash.Dash) -> str:
+    return next(k for k in app.callback_map if "home-map.figure" in k)
+
+
+def test_index_serves_only_local_assets(dash_app: dash.Dash) -> None:
+    client = dash_app.server.test_client()
+    resp = client.get("/")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    external = [
+        u for u in re.findall(r"""(?:src|href)=["']([^"']+)""", html) if u.startswith("http")
+    ]
+    assert external == []
+    assert "sitaware.css" in html
+
+
+def test_map_callback_provinces_of_thailand(dash_app: dash.Dash) -> None:
+    client = dash_app.server.test_client()
+    resp = _post_callback(
+        client,
+        _map_output(dash_app),
+        [("home-map", "figure"), ("home-level-note", "children")],
+        [
+            ("home-level", "value", "province"),
+            ("home-province", "value", ""),
+            ("lang", "value", "th"),
+        ],
+    )
+    fig = resp["home-map"]["figure"]
+    n = sum(len(tr["locations"]) for tr in fig["data"])
+    assert n == 77
+    assert fig["layout"]["map"]["style"] == "/assets/" + BLANK_STYLE_ASSET
+
+
+def test_map_callback_bangkok_districts_in_english(dash_app: dash.Dash) -> None:
+    client = dash_app.server.test_client()
+    resp = _post_callback(
+        client,
+        _map_output(dash_app),
+        [("home-map", "figure"), ("home-level-note", "children")],
+        [
+            ("home-level", "value", "district"),
+            ("home-province", "value", "10"),
+            ("lang", "value", "en"),
+        ],
+    )
+    fig = resp["home-map"]["figure"]
+    names = [c[0] for tr in fig["data"] for c in tr["customdata"]]
+    assert len(names) == 50
+    assert "Phra Nakhon" in names
+
+
+def test_subdistricts_need_a_province(home: ModuleType) -> None:
+    fig, note = home.render_map("subdistrict", "", "en")
+    assert "Pick a province" in note
+    assert sum(len(tr.locations) for tr in fig.data) == 928
+
+
+@pytest.mark.parametrize("bad", ["'; DROP TABLE admin_area; --", "1001", None, 12, "xx"])
+def test_forged_province_values_fall_back_to_the_country(home: ModuleType, bad: Any) -> None:
+    fig, _ = home.render_map("province", bad, "th")
+    assert sum(len(tr.locations) for tr in fig.data) == 77
+
+
+def test_labels_and_attribution_in_both_languages(home: ModuleType) -> None:
+    th = home.render_labels("th")
+    en = home.render_labels("en")
+    assert th[0] == "เขตการปกครอง" and en[0] == "Administrative areas"
+    attribution_en = str(en[-1])
+    assert "geoBoundaries" in attribution_en and "geothai" in attribution_en
+    assert "GeoNames" in attribution_en
+    prov_options = th[4]
+    assert prov_options[0]["value"] == "" and len(prov_options) == 78
+
+
+def test_figure_builder_separates_official_and_approximate() -> None:
+    square = {"type": "Polygon", "coordinates": [[[100, 13], [101, 13], [101, 14], [100, 13]]]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": "100101",
+                "geometry": square,
+                "properties": {
+                    "code": "100101",
+                    "name_th": "ก",
+                    "name_en": "A",
+                    "approximate": False,
+                    "source": "ocha-cod-ab",
+                },
+            },
+            {
+                "type": "Feature",
+                "id": "100102",
+                "geometry": square,
+                "properties": {
+                    "code": "100102",
+                    "name_th": "ข",
+                    "name_en": "B",
+                    "approximate": True,
+                    "source": "voronoi-approx",
+                },
+            },
+        ],
+    }
+    fig = admin_map_figure(fc, "en")
+    assert [tr.name for tr in fig.data] == ["Official boundary (OCHA/RTSD)", "Approximate outline"]
+    assert fig.layout.map.center.lon == pytest.approx(100.5)
+
+
+def test_blank_style_requests_nothing(dash_app: dash.Dash) -> None:
+    with dash_app.server.test_client().get("/assets/" + BLANK_STYLE_ASSET) as resp:
+        assert resp.status_code == 200
+        style = json.loads(resp.data)
+    assert style["version"] == 8
+    assert style["sources"] == {}
+    assert [layer["type"] for layer in style["layers"]] == ["background"]
+    assert "glyphs" not in style and "sprite" not in style
