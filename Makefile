@@ -66,4 +66,6 @@ dev: setup
 
 clean:
 	-$(BIN)/sitaware db down
+	@# the cluster may live outside the checkout (see geodata/localdb.py); .sitaware/pg links to it
+	if [ -L .sitaware/pg ]; then rm -rf "$$(readlink -f .sitaware/pg)"; fi
 	rm -rf $(VENV) .sitaware

@@ -7,6 +7,7 @@ the cluster runs as the ``postgres`` OS user, because ``initdb`` refuses root.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -53,8 +54,9 @@ class ClusterPaths:
 
 
 def paths(settings: Settings) -> ClusterPaths:
-    """The cluster's file layout under ``settings.state_dir``."""
-    return ClusterPaths(settings.state_dir / "pg")
+    """The cluster's file layout under ``settings.state_dir`` (symlinks resolved, because the
+    ``postgres`` OS user may not be able to follow them)."""
+    return ClusterPaths((settings.state_dir / "pg").resolve())
 
 
 def bin_dir(settings: Settings) -> Path:
@@ -160,36 +162,62 @@ def port_in_use(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _check_traversable(root: Path) -> None:
-    """The ``postgres`` OS user must reach the data dir when we run as root."""
+def _postgres_can_write(path: Path) -> bool:
+    """True when the ``postgres`` OS user can reach and write ``path``."""
+    probe = subprocess.run(["runuser", "-u", SUPERUSER, "--", "test", "-w", str(path)], check=False)
+    return probe.returncode == 0
+
+
+def _relocated_root(state_dir: Path) -> Path:
+    """Where the cluster lives when the checkout is not reachable by ``postgres`` (e.g. under
+    /root): a directory of its own under /var/lib/postgresql, one per checkout."""
+    digest = hashlib.sha256(str(state_dir.resolve()).encode()).hexdigest()[:12]
+    return Path("/var/lib/postgresql/sitaware") / digest
+
+
+def _prepare_root(settings: Settings) -> None:
+    """Create ``.sitaware/pg`` so that the cluster's OS user can use it.
+
+    As root the cluster runs as ``postgres``. When ``postgres`` cannot reach the checkout
+    (a parent directory without o+x, such as /root), the cluster lives under
+    /var/lib/postgresql/sitaware/<hash> and ``.sitaware/pg`` is a symlink to it.
+    """
+    link = settings.state_dir / "pg"
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
     if not _is_root():
+        link.mkdir(exist_ok=True)
         return
-    probe = subprocess.run(["runuser", "-u", SUPERUSER, "--", "test", "-w", str(root)], check=False)
-    if probe.returncode != 0:
+    if not link.exists():
+        link.mkdir()
+        shutil.chown(link, SUPERUSER, SUPERUSER)
+        if not _postgres_can_write(link):
+            link.rmdir()
+            target = _relocated_root(settings.state_dir)
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.chown(target.parent, SUPERUSER, SUPERUSER)
+            shutil.chown(target, SUPERUSER, SUPERUSER)
+            target.chmod(0o700)
+            link.symlink_to(target, target_is_directory=True)
+    if not _postgres_can_write(link.resolve()):
         raise LocalDbError(
-            f"the postgres OS user cannot write {root}; make every parent directory of the "
-            "checkout world-executable (chmod o+x) or set SITAWARE_STATE_DIR to a directory it can"
-            " reach, or use SITAWARE_DATABASE_URL"
+            f"the postgres OS user cannot write {link.resolve()}; set SITAWARE_STATE_DIR to a "
+            "directory it can reach, or use SITAWARE_DATABASE_URL"
         )
 
 
 def init(settings: Settings) -> None:
     """Create the cluster (``initdb``) if it does not exist yet."""
-    p = paths(settings)
     if is_initialised(settings):
         return
-    p.root.mkdir(parents=True, exist_ok=True)
+    _prepare_root(settings)
+    p = paths(settings)
     p.socket_dir.mkdir(exist_ok=True)
     if not p.password_file.exists():
         p.password_file.write_text(secrets.token_urlsafe(24) + "\n")
     p.password_file.chmod(0o600)
     if _is_root():
-        shutil.chown(p.root, SUPERUSER, SUPERUSER)
         shutil.chown(p.socket_dir, SUPERUSER, SUPERUSER)
         shutil.chown(p.password_file, SUPERUSER, SUPERUSER)
-        for parent in [settings.state_dir]:
-            parent.chmod(parent.stat().st_mode | 0o711)
-    _check_traversable(p.root)
     _run(
         [
             str(bin_dir(settings) / "initdb"),
