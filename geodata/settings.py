@@ -11,6 +11,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _default_shared_data() -> Path:
+    """``../shared/data`` beside the checkout; a clone made elsewhere on a workstation of this
+    project's layout finds it at /work/shared/data."""
+    for candidate in (PROJECT_ROOT.parent / "shared" / "data", Path("/work/shared/data")):
+        if (candidate / "README.md").exists():
+            return candidate
+    return PROJECT_ROOT.parent / "shared" / "data"
+
+
 class Settings(BaseSettings):
     """Runtime configuration.
 
@@ -34,8 +43,8 @@ class Settings(BaseSettings):
     )
     pool_size: int = Field(default=5, ge=1, le=100)
     shared_data_dir: Path = Field(
-        default=PROJECT_ROOT.parent / "shared" / "data",
-        description="read-only real data used by tests and benchmarks",
+        default_factory=_default_shared_data,
+        description="read-only real data used by tests and benchmarks (../shared/data)",
     )
 
     @property
