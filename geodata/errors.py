@@ -25,3 +25,7 @@ class ReferenceDataError(SitawareError):
 
 class AdminImportError(SitawareError):
     """An administrative-boundary file cannot be imported; names the file and the problem."""
+
+
+class ForbiddenError(SitawareError):
+    """The viewer's role does not hold the capability this data needs."""

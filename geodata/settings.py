@@ -47,6 +47,22 @@ class Settings(BaseSettings):
         description="read-only real data used by tests and benchmarks (../shared/data)",
     )
 
+    # Sessions and sign-in (docs/security.md)
+    session_idle_minutes: float = Field(default=30, gt=0, description="idle lock")
+    session_absolute_hours: float = Field(default=12, gt=0, description="absolute session life")
+    cookie_secure: bool = Field(
+        default=True, description="Secure flag on the session cookie; false only for local http"
+    )
+    login_max_failures: int = Field(default=5, ge=1, description="failures before an account lock")
+    login_lock_minutes: float = Field(default=15, gt=0)
+    ip_max_failures: int = Field(
+        default=20, ge=1, description="failed logins per client address per window before 429"
+    )
+    ip_window_minutes: float = Field(default=15, gt=0)
+    trust_proxy: bool = Field(
+        default=False, description="honour X-Forwarded-For/-Proto from one reverse proxy (TLS)"
+    )
+
     @property
     def local_cluster(self) -> bool:
         """True when sitaware manages its own PostgreSQL under ``state_dir``."""

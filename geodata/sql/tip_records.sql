@@ -1,0 +1,17 @@
+-- Purpose: tip records in an area, newest first, shaped by the viewer's role.
+--   The free text is read only when :with_text is true; reporter fields are never read.
+-- Parameters:
+--   :prefix     DOPA code prefix ('' = everywhere)
+--   :since      timestamptz or NULL
+--   :with_text  boolean (role holds tips.text)
+--   :limit      maximum rows
+-- Columns: id, reported_at, category, status, reliability, geo_precision, lon, lat,
+--          subdistrict_code, text (NULL unless :with_text)
+SELECT t.id, t.reported_at, t.category, t.status, t.reliability, t.geo_precision,
+       ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.subdistrict_code,
+       CASE WHEN :with_text THEN t.text END AS text
+FROM tip t
+WHERE (:prefix = '' OR t.subdistrict_code LIKE :prefix || '%' OR t.district_code LIKE :prefix || '%')
+  AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
+ORDER BY t.reported_at DESC, t.id DESC
+LIMIT :limit

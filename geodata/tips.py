@@ -1,0 +1,98 @@
+"""Tips and venues as each role may see them: shaping happens here, in the query.
+
+- ``tips.aggregate``: counts only (field officers see how many, never what).
+- ``tips.records``: records without text or reporter fields (planners).
+- ``tips.text`` adds the free text; ``tips.detail`` gives one tip in full (command centre).
+Reporter fields (``reporter_hash``) are never selected by any query here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from geodata.db import Bind, connect
+from geodata.errors import ForbiddenError
+from geodata.queries import sql
+from geodata.roles import Cap, Viewer
+
+MAX_RECORDS = 500
+
+
+def _require(viewer: Viewer, cap: Cap) -> None:
+    if not viewer.can(cap):
+        raise ForbiddenError(f"role {viewer.role or 'anonymous'} lacks {cap.value}")
+
+
+def _check_prefix(prefix: str) -> str:
+    if not (prefix == "" or (prefix.isdigit() and len(prefix) in (2, 4, 6))):
+        raise ValueError(f"area must be '' or a 2/4/6-digit DOPA code, not {prefix!r}")
+    return prefix
+
+
+def tip_counts(
+    bind: Bind,
+    viewer: Viewer,
+    *,
+    area: str = "",
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> list[tuple[str, int]]:
+    """(category, count) of tips in ``area`` (DOPA code prefix) and the time window."""
+    _require(viewer, Cap.TIPS_AGGREGATE)
+    with connect(bind) as conn:
+        rows = conn.execute(
+            sql("tip_counts"), {"prefix": _check_prefix(area), "since": since, "until": until}
+        ).all()
+    return [(str(r.category), int(r.n)) for r in rows]
+
+
+def tip_records(
+    bind: Bind,
+    viewer: Viewer,
+    *,
+    area: str = "",
+    since: dt.datetime | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Newest tips in ``area``; ``text`` only for roles holding ``tips.text``."""
+    _require(viewer, Cap.TIPS_RECORDS)
+    with_text = viewer.can(Cap.TIPS_TEXT)
+    with connect(bind) as conn:
+        rows = conn.execute(
+            sql("tip_records"),
+            {
+                "prefix": _check_prefix(area),
+                "since": since,
+                "with_text": with_text,
+                "limit": max(1, min(int(limit), MAX_RECORDS)),
+            },
+        ).all()
+    out = []
+    for r in rows:
+        rec = dict(r._mapping)
+        if not with_text:
+            rec.pop("text", None)
+        out.append(rec)
+    return out
+
+
+def tip_detail(bind: Bind, viewer: Viewer, tip_id: int) -> dict[str, Any] | None:
+    """One tip in full (for ``tips.detail``), or None when there is no such tip."""
+    _require(viewer, Cap.TIPS_DETAIL)
+    with connect(bind) as conn:
+        row = conn.execute(sql("tip_detail"), {"tip_id": int(tip_id)}).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def venues_in_area(
+    bind: Bind, viewer: Viewer, *, area: str = "", limit: int = 50
+) -> list[dict[str, Any]]:
+    """Sensitive venues in ``area``, most sensitive first."""
+    _require(viewer, Cap.MAP_VIEW)
+    with connect(bind) as conn:
+        rows = conn.execute(
+            sql("venues_in_area"),
+            {"prefix": _check_prefix(area), "limit": max(1, min(int(limit), MAX_RECORDS))},
+        ).all()
+    return [dict(r._mapping) for r in rows]
