@@ -1,4 +1,4 @@
-"""The Dash app factory: builds the shell (header, language switch, pages) and nothing else."""
+"""The Dash app factory: the shell (header, language switch, pages) behind one guard."""
 
 from __future__ import annotations
 
@@ -7,31 +7,32 @@ from pathlib import Path
 import dash
 from dash import dcc, html
 
-from dashboard import data
+from dashboard.auth import guard, policy
+from dashboard.i18n import t
 from geodata import db
+from geodata.db import Bind
 from geodata.settings import Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
 
 
-def create_app(settings: Settings | None = None) -> dash.Dash:
-    """A configured Dash app; pages register themselves when imported here."""
-    settings = settings or get_settings()
-    data.use_engine(db.get_engine(settings))
-    app = dash.Dash(
-        __name__,
-        use_pages=True,
-        pages_folder="",
-        assets_folder=str(HERE / "assets"),
-        title="sitaware",
-        update_title=None,
-        serve_locally=True,
-        suppress_callback_exceptions=False,
-    )
-    # Pages register themselves with dash.register_page when imported (after the app exists).
-    from dashboard.pages import home  # noqa: F401
-
-    app.layout = html.Div(
+def shell() -> html.Div:
+    """The page shell; built per request so the header shows who is signed in."""
+    viewer = guard.current_viewer()
+    user_box: list[object] = []
+    if viewer.signed_in:
+        user_box = [
+            html.Span(f"{viewer.username} · {viewer.role}", className="sa-user"),
+            html.Form(
+                action="/logout",
+                method="post",
+                className="sa-logout",
+                children=[
+                    html.Button(f"{t('sign_out', 'th')} / {t('sign_out', 'en')}", type="submit")
+                ],
+            ),
+        ]
+    return html.Div(
         [
             html.Header(
                 className="sa-header",
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
                     html.H1("sitaware"),
                     html.Span("แผนที่สถานการณ์ · Situational map", className="sa-sub"),
                     html.Div(style={"flex": "1"}),
+                    *user_box,
                     dcc.RadioItems(
                         id="lang",
                         options=[
@@ -56,4 +58,37 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
             dash.page_container,
         ]
     )
+
+
+def create_app(settings: Settings | None = None, bind: Bind | None = None) -> dash.Dash:
+    """A configured Dash app. Refuses to build when any route or callback is undeclared."""
+    settings = settings or get_settings()
+    bind = bind if bind is not None else db.get_engine(settings)
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(HERE / "assets"),
+        title="sitaware",
+        update_title=None,
+        serve_locally=True,
+        suppress_callback_exceptions=False,
+    )
+    app.server.config["SITAWARE_SETTINGS"] = settings
+    app.server.config["SITAWARE_BIND"] = bind
+    # Pages register themselves with dash.register_page when imported (after the app exists).
+    from dashboard.api import v1
+    from dashboard.auth import views
+    from dashboard.pages import home  # noqa: F401
+
+    app.server.register_blueprint(views.bp)
+    app.server.register_blueprint(v1.bp)
+    app.layout = shell
+    # Let Dash finish its lazy set-up (callback map, pages router) before anything is served,
+    # so that every callback exists when the policy is verified below.
+    with app.server.test_request_context("/"):
+        for hook in list(app.server.before_request_funcs.get(None, [])):
+            hook()
+    policy.verify(app)
+    guard.install(app.server, settings, bind, [guard.inline_script_hash(app.renderer)])
     return app

@@ -1,4 +1,7 @@
-"""The only dashboard module that calls geodata; short-lived caches live here."""
+"""The only dashboard module that calls geodata; short-lived caches live here.
+
+Functions that return tips take the viewer: the shaping by role happens in geodata's queries.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Engine
+import flask
 
-from geodata import db, queries
+from geodata import db, queries, tips
+from geodata.db import Bind
+from geodata.roles import Viewer
 from geodata.settings import get_settings
 
 P = ParamSpec("P")
@@ -17,7 +22,8 @@ R = TypeVar("R")
 
 
 def ttl_cache(seconds: float) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Memoise a function of hashable arguments for ``seconds`` (reference data changes rarely)."""
+    """Memoise a function of hashable arguments for ``seconds`` (reference data only: never
+    anything that depends on who is asking)."""
 
     def deco(fn: Callable[P, R]) -> Callable[P, R]:
         store: dict[Any, tuple[float, R]] = {}
@@ -39,20 +45,13 @@ def ttl_cache(seconds: float) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return deco
 
 
-_engine: Engine | None = None
-
-
-def use_engine(engine: Engine | None) -> None:
-    """Point the dashboard at ``engine`` (the app factory does this from its settings)."""
-    global _engine  # noqa: PLW0603 - one engine per process, set once by the factory
-    _engine = engine
-    for fn in (admin_geojson, admin_summary, provinces, data_sources):
-        fn.cache_clear()  # type: ignore[attr-defined]
-
-
-def engine() -> Engine:
-    """The engine the app was created with (default: the configured database)."""
-    return _engine if _engine is not None else db.get_engine(get_settings())
+def bind() -> Bind:
+    """The app's database bind (an Engine; tests give a Connection in a rolled-back transaction)."""
+    if flask.has_app_context():
+        configured: Bind | None = flask.current_app.config.get("SITAWARE_BIND")
+        if configured is not None:
+            return configured
+    return db.get_engine(get_settings())
 
 
 # Display simplification per level (degrees): coarse for the whole country, finer when zoomed in.
@@ -69,22 +68,43 @@ _TOLERANCE = {
 def admin_geojson(level: str, prefix: str) -> dict[str, Any]:
     """Admin areas for the map (GeoJSON, EPSG:4326)."""
     tol = _TOLERANCE.get((level, bool(prefix)), 0.001)
-    return queries.admin_areas_geojson(engine(), level, prefix, tol)
+    return queries.admin_areas_geojson(bind(), level, prefix, tol)
 
 
 @ttl_cache(60)
 def admin_summary(prefix: str) -> list[queries.LevelSummary]:
     """Counts per level under ``prefix``."""
-    return queries.admin_summary(engine(), prefix)
+    return queries.admin_summary(bind(), prefix)
 
 
 @ttl_cache(300)
 def provinces() -> list[queries.AdminArea]:
     """Provinces for the picker."""
-    return queries.provinces(engine())
+    return queries.provinces(bind())
 
 
 @ttl_cache(60)
 def data_sources() -> list[queries.DataSource]:
     """Attribution of every loaded layer."""
-    return queries.data_sources(engine())
+    return queries.data_sources(bind())
+
+
+def tip_counts(viewer: Viewer, area: str) -> list[tuple[str, int]]:
+    """Tips per category in ``area`` (aggregates: every role)."""
+    return tips.tip_counts(bind(), viewer, area=area)
+
+
+def tip_records(viewer: Viewer, area: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Newest tips in ``area``, shaped by ``viewer``'s role."""
+    return tips.tip_records(bind(), viewer, area=area, limit=limit)
+
+
+def venues(viewer: Viewer, area: str, limit: int = 15) -> list[dict[str, Any]]:
+    """Most sensitive venues in ``area``."""
+    return tips.venues_in_area(bind(), viewer, area=area, limit=limit)
+
+
+def clear_caches() -> None:
+    """Forget cached reference data (after a reload, or between tests)."""
+    for fn in (admin_geojson, admin_summary, provinces, data_sources):
+        fn.cache_clear()  # type: ignore[attr-defined]

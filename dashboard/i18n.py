@@ -32,6 +32,41 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Pick a province to show subdistricts",
     },
     "code": {"th": "รหัส", "en": "Code"},
+    "sign_in": {"th": "เข้าสู่ระบบ", "en": "Sign in"},
+    "sign_out": {"th": "ออกจากระบบ", "en": "Sign out"},
+    "username": {"th": "ชื่อผู้ใช้", "en": "Username"},
+    "password": {"th": "รหัสผ่าน", "en": "Password"},
+    "bad_credentials": {"th": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "en": "Wrong username or password"},
+    "account_locked": {
+        "th": "บัญชีถูกล็อกชั่วคราวเนื่องจากใส่รหัสผิดหลายครั้ง ลองใหม่ภายหลัง",
+        "en": "Account locked after too many failed attempts; try again later",
+    },
+    "too_many_attempts": {
+        "th": "มีการพยายามเข้าสู่ระบบมากเกินไปจากเครื่องนี้ ลองใหม่ภายหลัง",
+        "en": "Too many sign-in attempts from this address; try again later",
+    },
+    "audit_unavailable": {
+        "th": "ระบบบันทึกการตรวจสอบไม่พร้อม จึงไม่สามารถดำเนินการได้",
+        "en": "The audit trail is unavailable, so this cannot proceed",
+    },
+    "tips": {"th": "แจ้งเหตุ", "en": "Tips"},
+    "tips_in_area": {"th": "จำนวนแจ้งเหตุในพื้นที่", "en": "Tips in the area"},
+    "recent_tips": {"th": "แจ้งเหตุล่าสุด", "en": "Recent tips"},
+    "category": {"th": "ประเภท", "en": "Category"},
+    "time": {"th": "เวลา", "en": "Time"},
+    "status": {"th": "สถานะ", "en": "Status"},
+    "grade": {"th": "ความน่าเชื่อถือ", "en": "Grade"},
+    "precision": {"th": "ความละเอียดตำแหน่ง", "en": "Location precision"},
+    "text": {"th": "ข้อความ", "en": "Text"},
+    "no_tips": {"th": "ไม่มีแจ้งเหตุ", "en": "No tips"},
+    "venues": {"th": "สถานที่เฝ้าระวัง", "en": "Sensitive venues"},
+    "name": {"th": "ชื่อ", "en": "Name"},
+    "sensitivity": {"th": "ระดับความสำคัญ", "en": "Sensitivity"},
+    "no_venues": {"th": "ไม่มีสถานที่เฝ้าระวังในพื้นที่", "en": "No sensitive venues in the area"},
+    "forbidden_page": {
+        "th": "บทบาทของคุณไม่มีสิทธิ์เข้าหน้านี้",
+        "en": "Your role may not open this page",
+    },
 }
 
 

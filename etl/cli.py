@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -17,8 +19,272 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The PostGIS database: local cluster, status and migrations.")
 geodata_app = typer.Typer(help="Thai reference data: admin areas and gazetteer.")
+user_app = typer.Typer(help="People who sign in: add, change role, disable, reset password.")
+token_app = typer.Typer(help="API tokens for scripts and other agencies.")
+audit_app = typer.Typer(help="The audit trail (append-only).")
 app.add_typer(db_app, name="db")
 app.add_typer(geodata_app, name="geodata")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+
+
+def _cli_actor() -> str:
+    """Who ran a CLI command, for the audit trail."""
+    import getpass
+
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def _audited(
+    action: str, subject: str, detail: dict[str, object] | None = None, object_type: str = "user"
+) -> None:
+    from geodata import audit, db
+
+    audit.record(
+        db.get_engine(),
+        action,
+        username=_cli_actor(),
+        role="admin",
+        object_type=object_type,
+        object_ids=[subject],
+        detail=detail,
+    )
+
+
+def _read_password(from_stdin: bool, prompt: str = "Password") -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    password = typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return str(password)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="login name (A-Z a-z 0-9 _ . @ -)")],
+    role: Annotated[str, typer.Option(help="admin | command | planner | field")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+) -> None:
+    """Create a user with a role."""
+    from geodata import accounts, db
+
+    password = _read_password(password_stdin)
+    try:
+        accounts.add_user(db.get_engine(), username, role, password)
+        _audited("user.add", username, {"role": role})
+    except SitawareError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"user {username} added with role {role}")
+
+
+@user_app.command("set-role")
+def user_set_role(
+    username: Annotated[str, typer.Argument()],
+    role: Annotated[str, typer.Option(help="admin | command | planner | field")],
+) -> None:
+    """Change a user's role (their sessions end)."""
+    from geodata import accounts, db
+
+    try:
+        accounts.set_role(db.get_engine(), username, role)
+        _audited("user.set_role", username, {"role": role})
+    except SitawareError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"{username} is now {role}")
+
+
+@user_app.command("disable")
+def user_disable(username: Annotated[str, typer.Argument()]) -> None:
+    """Disable a user: no sign-in; sessions and tokens end."""
+    from geodata import accounts, db
+
+    try:
+        accounts.disable_user(db.get_engine(), username)
+        _audited("user.disable", username)
+    except SitawareError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"{username} disabled")
+
+
+@user_app.command("reset-password")
+def user_reset_password(
+    username: Annotated[str, typer.Argument()],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
+) -> None:
+    """Set a new password (clears a lock; sessions end)."""
+    from geodata import accounts, db
+
+    password = _read_password(password_stdin, "New password")
+    try:
+        accounts.reset_password(db.get_engine(), username, password)
+        _audited("user.reset_password", username)
+    except SitawareError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"password of {username} reset")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Users with their role and state."""
+    from geodata import accounts, db
+
+    for u in accounts.list_users(db.get_engine()):
+        state = "disabled" if u.disabled else ("locked" if u.locked_until else "active")
+        typer.echo(f"{u.username:<24} {u.role:<8} {state}")
+
+
+@user_app.command("bootstrap-admin")
+def user_bootstrap_admin(
+    username: Annotated[str, typer.Option(help="name of the first admin")] = "admin",
+) -> None:
+    """Create the first admin with a random one-time password, printed once; no-op when an
+    admin exists."""
+    from geodata import accounts, db
+
+    engine = db.get_engine()
+    if any(u.role == "admin" and not u.disabled for u in accounts.list_users(engine)):
+        typer.echo("an admin already exists (reset with: sitaware user reset-password NAME)")
+        return
+    password = accounts.generate_password()
+    try:
+        accounts.add_user(engine, username, "admin", password)
+        _audited("user.add", username, {"role": "admin", "bootstrap": True})
+    except SitawareError as exc:
+        raise _fail(exc) from exc
+    typer.secho(
+        f"first admin created: {username} / one-time password: {password}\n"
+        "(shown once; sign in and add people with `sitaware user add`)",
+        fg=typer.colors.YELLOW,
+    )
+
+
+@token_app.command("create")
+def token_create(
+    username: Annotated[str, typer.Argument(help="the token acts with this user's role")],
+    name: Annotated[str | None, typer.Option(help="what the token is for")] = None,
+) -> None:
+    """Issue an API token; prints it as the last line (shown once, stored hashed)."""
+    from geodata import accounts, db
+
+    try:
+        token, info = accounts.create_token(db.get_engine(), username, name)
+        _audited("token.create", username, {"prefix": info.prefix})
+    except SitawareError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"token for {username} (prefix {info.prefix}); store it now, it is not shown again:")
+    typer.echo(token)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token: Annotated[str, typer.Argument(help="the token, or its 12-character prefix")],
+) -> None:
+    """Revoke a token."""
+    from geodata import accounts, db
+
+    n = accounts.revoke_token(db.get_engine(), token)
+    if n == 0:
+        raise _fail(SitawareError("no active token matches"))
+    _audited("token.revoke", token[:12], {"revoked": n})
+    typer.echo(f"{n} token(s) revoked")
+
+
+@token_app.command("list")
+def token_list(username: Annotated[str | None, typer.Argument()] = None) -> None:
+    """Tokens (prefix, owner, state); never the secrets."""
+    from geodata import accounts, db
+
+    for tk in accounts.list_tokens(db.get_engine(), username):
+        state = "revoked" if tk.revoked_at else "active"
+        typer.echo(f"{tk.prefix:<14} {tk.username:<20} {state:<8} {tk.name or ''}")
+
+
+def _parse_since(since: str | None) -> dt.datetime | None:
+    if since is None:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(since)
+    except ValueError as exc:
+        raise _fail(
+            SitawareError(f"--since must be ISO 8601, e.g. 2026-11-25T08:00, not {since!r}")
+        ) from exc
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+@audit_app.command("tail")
+def audit_tail(
+    n: Annotated[int, typer.Option("-n", help="how many of the newest rows")] = 20,
+    since: Annotated[str | None, typer.Option(help="ISO time, e.g. 2026-11-25T08:00")] = None,
+) -> None:
+    """The newest audit rows, oldest of them first."""
+    from geodata import audit, db
+
+    rows = audit.events(db.get_engine(), since=_parse_since(since), limit=n, newest_first=True)
+    for e in reversed(rows):
+        ids = ",".join(e.object_ids or [])
+        typer.echo(
+            f"{e.at.isoformat(timespec='seconds')}  {e.username or '-':<18} {e.role or '-':<8} "
+            f"{e.action:<20} {e.outcome:<7} {e.client_ip or '-':<15} {e.object_type or ''} {ids}"
+        )
+
+
+@audit_app.command("export")
+def audit_export(
+    since: Annotated[str | None, typer.Option(help="ISO time, e.g. 2026-11-01")] = None,
+    out: Annotated[Path | None, typer.Option(help="CSV file (default: standard output)")] = None,
+) -> None:
+    """Every audit row since a time, as CSV (UTF-8)."""
+    import csv
+    import json
+
+    from geodata import audit, db
+
+    rows = audit.events(db.get_engine(), since=_parse_since(since))
+    fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        writer = csv.writer(fh)
+        writer.writerow(
+            [
+                "id",
+                "at",
+                "username",
+                "role",
+                "action",
+                "object_type",
+                "object_ids",
+                "area",
+                "outcome",
+                "client_ip",
+                "detail",
+            ]
+        )
+        for e in rows:
+            writer.writerow(
+                [
+                    e.id,
+                    e.at.isoformat(),
+                    e.username,
+                    e.role,
+                    e.action,
+                    e.object_type,
+                    " ".join(e.object_ids or []),
+                    e.area,
+                    e.outcome,
+                    e.client_ip,
+                    json.dumps(e.detail, ensure_ascii=False) if e.detail else "",
+                ]
+            )
+    finally:
+        if out:
+            fh.close()
+    if out:
+        typer.echo(f"{len(rows)} audit rows written to {out}")
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -145,6 +411,12 @@ def import_admin(
 
     try:
         report = admin_import.import_admin(db.get_engine(), file, level)
+        _audited(
+            "import",
+            file.name,
+            {"level": level, "features": report.features, "repairs": report.repairs},
+            object_type="admin_area",
+        )
     except SitawareError as exc:
         raise _fail(exc) from exc
     typer.echo(report.summary())

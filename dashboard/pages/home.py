@@ -1,7 +1,7 @@
-"""Home page: the loaded admin areas on an offline map, with counts and source attribution.
+"""Home page: admin areas on an offline map, tip counts and (by role) recent tips, the most
+sensitive venues of the area, and the attribution of every layer.
 
-The live situational map replaces this page's map with layers of tips, venues and units; the
-admin layer, the counts and the attribution stay.
+The live situational map replaces this page's map with layers of tips, venues and units.
 """
 
 from __future__ import annotations
@@ -9,46 +9,69 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import data, ids
+from dashboard.auth.guard import current_viewer, in_guarded_request
+from dashboard.auth.policy import secure_callback
 from dashboard.components.admin_map import admin_map_figure
 from dashboard.components.basemap import style_url
+from dashboard.components.tables import table
 from dashboard.i18n import t
+from geodata.roles import Cap
 
 LEVELS = ("province", "district", "subdistrict")
+PAGE_CAPABILITY = Cap.MAP_VIEW
+
+
+def _lang(lang: Any) -> str:
+    return lang if lang in ("th", "en") else "th"
+
+
+def _province(value: Any) -> str:
+    """A forged or malformed picker value falls back to the whole country."""
+    return value if isinstance(value, str) and value.isdigit() and len(value) == 2 else ""
 
 
 def layout(**_query: Any) -> html.Div:
-    """Page layout; filled by the callback (no database work at import)."""
+    """Page layout; filled by callbacks (no database work here)."""
+    if in_guarded_request() and not current_viewer().can(PAGE_CAPABILITY):
+        return html.Div(html.P(t("forbidden_page", "th") + " / " + t("forbidden_page", "en")))
     return html.Div(
         [
             html.Div(
                 className="sa-main",
                 children=[
                     html.Div(
-                        className="sa-panel",
+                        className="sa-side",
                         children=[
-                            html.H2(id=ids.HOME_LEVEL + "-title"),
-                            html.Label(
-                                id=ids.HOME_LEVEL + "-label",
-                                htmlFor=ids.HOME_LEVEL,
-                                className="sa-field",
+                            html.Div(
+                                className="sa-panel",
+                                children=[
+                                    html.H2(id=ids.HOME_LEVEL_TITLE),
+                                    html.Label(
+                                        id=ids.HOME_LEVEL_LABEL,
+                                        htmlFor=ids.HOME_LEVEL,
+                                        className="sa-field",
+                                    ),
+                                    dcc.RadioItems(
+                                        id=ids.HOME_LEVEL,
+                                        value="province",
+                                        options=[],
+                                        className="sa-radio",
+                                    ),
+                                    html.Label(
+                                        id=ids.HOME_PROVINCE_LABEL,
+                                        htmlFor=ids.HOME_PROVINCE,
+                                        className="sa-field",
+                                    ),
+                                    dcc.Dropdown(id=ids.HOME_PROVINCE, value="", clearable=False),
+                                    html.P(id=ids.HOME_LEVEL_NOTE, className="sa-note"),
+                                    html.Div(id=ids.HOME_COUNTS),
+                                ],
                             ),
-                            dcc.RadioItems(
-                                id=ids.HOME_LEVEL,
-                                value="province",
-                                options=[],
-                                className="sa-radio",
-                            ),
-                            html.Label(
-                                id=ids.HOME_PROVINCE + "-label",
-                                htmlFor=ids.HOME_PROVINCE,
-                                className="sa-field",
-                            ),
-                            dcc.Dropdown(id=ids.HOME_PROVINCE, value="", clearable=False),
-                            html.P(id=ids.HOME_LEVEL + "-note", className="sa-note"),
-                            html.Div(id=ids.HOME_COUNTS),
+                            html.Div(id=ids.HOME_TIPS, className="sa-panel"),
+                            html.Div(id=ids.HOME_VENUES, className="sa-panel"),
                         ],
                     ),
                     html.Div(
@@ -104,11 +127,12 @@ def attribution(lang: str) -> html.Div:
     )
 
 
-@callback(
-    Output(ids.HOME_LEVEL + "-title", "children"),
-    Output(ids.HOME_LEVEL + "-label", "children"),
+@secure_callback(
+    PAGE_CAPABILITY,
+    Output(ids.HOME_LEVEL_TITLE, "children"),
+    Output(ids.HOME_LEVEL_LABEL, "children"),
     Output(ids.HOME_LEVEL, "options"),
-    Output(ids.HOME_PROVINCE + "-label", "children"),
+    Output(ids.HOME_PROVINCE_LABEL, "children"),
     Output(ids.HOME_PROVINCE, "options"),
     Output(ids.HOME_COUNTS, "children"),
     Output(ids.HOME_ATTRIBUTION, "children"),
@@ -116,7 +140,7 @@ def attribution(lang: str) -> html.Div:
 )
 def render_labels(lang: str) -> tuple[Any, ...]:
     """Labels, pickers, counts and attribution in the chosen language."""
-    lang = lang if lang in ("th", "en") else "th"
+    lang = _lang(lang)
     level_opts = [{"label": t(level, lang), "value": level} for level in LEVELS]
     prov_opts = [{"label": t("all_thailand", lang), "value": ""}] + [
         {
@@ -136,23 +160,85 @@ def render_labels(lang: str) -> tuple[Any, ...]:
     )
 
 
-@callback(
+@secure_callback(
+    PAGE_CAPABILITY,
     Output(ids.HOME_MAP, "figure"),
-    Output(ids.HOME_LEVEL + "-note", "children"),
+    Output(ids.HOME_LEVEL_NOTE, "children"),
     Input(ids.HOME_LEVEL, "value"),
     Input(ids.HOME_PROVINCE, "value"),
     Input("lang", "value"),
 )
 def render_map(level: str, province: str, lang: str) -> tuple[Any, str]:
     """The map for the chosen level and province."""
-    lang = lang if lang in ("th", "en") else "th"
+    lang = _lang(lang)
     level = level if level in LEVELS else "province"
-    province = (
-        province if isinstance(province, str) and province.isdigit() and len(province) == 2 else ""
-    )
+    province = _province(province)
     note = ""
     if level == "subdistrict" and not province:
         note = t("pick_province_for_subdistricts", lang)
         level = "district"
     fc = data.admin_geojson(level, province)
-    return admin_map_figure(fc, lang, uirevision=f"{level}:{province}", style=style_url()), note
+    fig = admin_map_figure(fc, lang, uirevision=f"{level}:{province}", style=style_url())
+    return fig, note
+
+
+@secure_callback(
+    Cap.TIPS_AGGREGATE,
+    Output(ids.HOME_TIPS, "children"),
+    Input(ids.HOME_PROVINCE, "value"),
+    Input("lang", "value"),
+)
+def render_tips(province: str, lang: str) -> list[Any]:
+    """Tip counts for every role; recent records (and text) only for roles allowed them.
+
+    The shaping happens in geodata's queries, from the viewer of this request; nothing the
+    browser sends can widen it.
+    """
+    lang, area, viewer = _lang(lang), _province(province), current_viewer()
+    counts = [{"category": c, "n": n} for c, n in data.tip_counts(viewer, area)]
+    children: list[Any] = [
+        html.H2(t("tips_in_area", lang)),
+        table([("category", "category"), ("n", "count")], counts, lang, "no_tips"),
+    ]
+    if viewer.can(Cap.TIPS_RECORDS):
+        columns = [
+            ("reported_at", "time"),
+            ("category", "category"),
+            ("status", "status"),
+            ("reliability", "grade"),
+            ("geo_precision", "precision"),
+        ]
+        if viewer.can(Cap.TIPS_TEXT):
+            columns.append(("text", "text"))
+        records = data.tip_records(viewer, area)
+        children += [html.H2(t("recent_tips", lang)), table(columns, records, lang, "no_tips")]
+    return children
+
+
+@secure_callback(
+    Cap.MAP_VIEW,
+    Output(ids.HOME_VENUES, "children"),
+    Input(ids.HOME_PROVINCE, "value"),
+    Input("lang", "value"),
+)
+def render_venues(province: str, lang: str) -> list[Any]:
+    """The most sensitive venues of the area."""
+    lang, area = _lang(lang), _province(province)
+    name_key = "name_th" if lang == "th" else "name_en"
+    rows = [
+        {
+            "name": v[name_key] or v["name_th"] or v["name_en"],
+            "category": v["category"],
+            "sensitivity": v["sensitivity"],
+        }
+        for v in data.venues(current_viewer(), area)
+    ]
+    return [
+        html.H2(t("venues", lang)),
+        table(
+            [("name", "name"), ("category", "category"), ("sensitivity", "sensitivity")],
+            rows,
+            lang,
+            "no_venues",
+        ),
+    ]

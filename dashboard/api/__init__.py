@@ -1,0 +1,1 @@
+"""REST API for scripts and other agencies' systems (token or session authenticated)."""

@@ -1,0 +1,1 @@
+"""Authentication and authorization: one guard for every HTTP route and Dash callback."""
