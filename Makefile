@@ -38,6 +38,7 @@ setup: $(STAMP)
 	$(BIN)/sitaware db up
 	$(BIN)/sitaware db migrate
 	$(BIN)/sitaware geodata load-reference
+	$(BIN)/sitaware user bootstrap-admin
 
 # Debian's Chromium drives the browser tests (Playwright with its executable path set).
 browser:
@@ -46,8 +47,9 @@ browser:
 	    || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }; \
 	  else echo "browser tests need Chromium: sudo apt-get install -y chromium"; exit 1; fi; fi
 
+# Plain http on loopback: the session cookie cannot carry the Secure flag there.
 demo: setup
-	$(BIN)/sitaware serve --host $(HOST) --port $(PORT)
+	SITAWARE_COOKIE_SECURE=false $(BIN)/sitaware serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -62,7 +64,7 @@ pytest: setup browser
 test: lint typecheck pytest
 
 dev: setup
-	$(BIN)/python -c "from dashboard.app import create_app; create_app().run(host='$(HOST)', port=$(PORT), debug=True)"
+	SITAWARE_COOKIE_SECURE=false $(BIN)/python -c "from dashboard.app import create_app; create_app().run(host='$(HOST)', port=$(PORT), debug=True)"
 
 clean:
 	-$(BIN)/sitaware db down

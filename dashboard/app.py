@@ -89,6 +89,6 @@ def create_app(settings: Settings | None = None, bind: Bind | None = None) -> da
     with app.server.test_request_context("/"):
         for hook in list(app.server.before_request_funcs.get(None, [])):
             hook()
-    policy.verify(app)
-    guard.install(app.server, settings, bind, [guard.inline_script_hash(app.renderer)])
+    pol = policy.verify(app)
+    guard.install(app.server, settings, bind, pol, [guard.inline_script_hash(app.renderer)])
     return app

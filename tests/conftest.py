@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import dash
 import pytest
@@ -97,4 +98,26 @@ def dash_app(engine: Engine, test_db_url: str) -> dash.Dash:
     """The dashboard on the test database (one per session: Dash keeps callbacks globally)."""
     from dashboard.app import create_app
 
-    return create_app(Settings(database_url=test_db_url))
+    return create_app(Settings(database_url=test_db_url, cookie_secure=False), bind=engine)
+
+
+@pytest.fixture
+def app_on_conn(dash_app: dash.Dash, conn: Connection) -> Iterator[dash.Dash]:
+    """The dashboard with every query on this test's connection (rolled back afterwards)."""
+    from dashboard import data
+
+    config = dash_app.server.config
+    saved = config["SITAWARE_BIND"], config["SITAWARE_SETTINGS"]
+    config["SITAWARE_BIND"] = conn
+    data.clear_caches()
+    try:
+        yield dash_app
+    finally:
+        config["SITAWARE_BIND"], config["SITAWARE_SETTINGS"] = saved
+        data.clear_caches()
+
+
+@pytest.fixture
+def client(app_on_conn: dash.Dash) -> Any:
+    """A Flask test client of the dashboard on this test's connection."""
+    return app_on_conn.server.test_client()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -12,14 +13,24 @@ import pytest
 
 from dashboard.components.admin_map import admin_map_figure
 from dashboard.components.basemap import BLANK_STYLE_ASSET
+from tests.web import ORIGIN, login, make_user
 
 
 @pytest.fixture
-def home(dash_app: dash.Dash) -> ModuleType:
-    """The home page module (importable only once the app exists)."""
+def home(app_on_conn: dash.Dash) -> Iterator[ModuleType]:
+    """The home page module (importable only once the app exists), in an app context."""
     from dashboard.pages import home as module
 
-    return module
+    with app_on_conn.server.app_context():
+        yield module
+
+
+@pytest.fixture
+def signed_in(client: Any, conn: Any) -> Any:
+    """A test client signed in as a planner."""
+    user, password = make_user(conn, "planner")
+    assert login(client, user, password).status_code == 303
+    return client
 
 
 def _post_callback(
@@ -33,6 +44,7 @@ def _post_callback(
             "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
             "changedPropIds": [],
         },
+        headers=ORIGIN,
     )
     assert resp.status_code == 200, resp.data[:300]
     body: dict[str, Any] = resp.get_json()
@@ -43,9 +55,8 @@ def _map_output(app: dash.Dash) -> str:
     return next(k for k in app.callback_map if "home-map.figure" in k)
 
 
-def test_index_serves_only_local_assets(dash_app: dash.Dash) -> None:
-    client = dash_app.server.test_client()
-    resp = client.get("/")
+def test_index_serves_only_local_assets(signed_in: Any) -> None:
+    resp = signed_in.get("/")
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     external = [
@@ -55,10 +66,9 @@ def test_index_serves_only_local_assets(dash_app: dash.Dash) -> None:
     assert "sitaware.css" in html
 
 
-def test_map_callback_provinces_of_thailand(dash_app: dash.Dash) -> None:
-    client = dash_app.server.test_client()
+def test_map_callback_provinces_of_thailand(dash_app: dash.Dash, signed_in: Any) -> None:
     resp = _post_callback(
-        client,
+        signed_in,
         _map_output(dash_app),
         [("home-map", "figure"), ("home-level-note", "children")],
         [
@@ -73,10 +83,9 @@ def test_map_callback_provinces_of_thailand(dash_app: dash.Dash) -> None:
     assert fig["layout"]["map"]["style"] == "/assets/" + BLANK_STYLE_ASSET
 
 
-def test_map_callback_bangkok_districts_in_english(dash_app: dash.Dash) -> None:
-    client = dash_app.server.test_client()
+def test_map_callback_bangkok_districts_in_english(dash_app: dash.Dash, signed_in: Any) -> None:
     resp = _post_callback(
-        client,
+        signed_in,
         _map_output(dash_app),
         [("home-map", "figure"), ("home-level-note", "children")],
         [

@@ -78,10 +78,20 @@ def wants_html() -> bool:
     return "text/html" in request.headers.get("Accept", "")
 
 
+DENIED_HEADER = "X-Sitaware-Denied"
+
+
 def json_error(status: int, message: str) -> Response:
     """A JSON error body with no internals in it."""
     resp = flask.jsonify({"error": message, "status": status})
     resp.status_code = status
+    return resp
+
+
+def denial(status: int, message: str) -> Response:
+    """A refusal by the guard (marked, so tests can tell it from a view's own answer)."""
+    resp = json_error(status, message)
+    resp.headers[DENIED_HEADER] = "1"
     return resp
 
 
@@ -136,13 +146,14 @@ def _required_capability() -> Cap | None:
     endpoint = request.endpoint
     if endpoint is None:
         return Cap.PUBLIC  # no such route: Flask answers 404, nothing is served
-    cap = policy.ROUTES.get(endpoint)
+    pol: policy.Policy = flask.current_app.config["SITAWARE_POLICY"]
+    cap = pol.routes.get(endpoint)
     if cap is None:
         return None
     if request.path.endswith(DASH_UPDATE) and request.method == "POST":
         body = request.get_json(silent=True, cache=True)
         key = body.get("output") if isinstance(body, dict) else None
-        return policy.CALLBACKS.get(key) if isinstance(key, str) else None
+        return pol.callbacks.get(key) if isinstance(key, str) else None
     return cap
 
 
@@ -156,7 +167,7 @@ def before_request() -> Response | None:  # noqa: PLR0911 - one exit per refusal
         return json_error(503, "audit trail unavailable")
     g.viewer = viewer
     if not csrf_ok():
-        return json_error(403, "cross-site request refused (Origin/Referer check)")
+        return denial(403, "cross-site request refused (Origin/Referer check)")
     cap = _required_capability()
     if cap is None:
         return _deny(viewer, "undeclared endpoint or callback")
@@ -164,28 +175,29 @@ def before_request() -> Response | None:  # noqa: PLR0911 - one exit per refusal
         return None
     if not viewer.signed_in:
         if wants_html():
-            return flask.redirect(
+            resp = flask.redirect(
                 flask.url_for("auth.login_page", next=request.full_path.rstrip("?"))
             )
-        return json_error(401, "sign in required")
+            resp.headers[DENIED_HEADER] = "1"
+            return resp
+        return denial(401, "sign in required")
     return _deny(viewer, f"needs {cap.value}")
 
 
 def _deny(viewer: Viewer, reason: str) -> Response:
-    if viewer.signed_in:
-        try:
-            audit.record(
-                get_bind(),
-                "access.denied",
-                viewer=viewer,
-                outcome="denied",
-                detail={"path": request.path[:200], "reason": reason},
-            )
-        except audit.AuditError:
-            log.exception("audit unavailable while denying %s", request.path)
-    return json_error(
-        403 if viewer.signed_in else 401, "forbidden" if viewer.signed_in else "sign in required"
-    )
+    if not viewer.signed_in:
+        return denial(401, "sign in required")
+    try:
+        audit.record(
+            get_bind(),
+            "access.denied",
+            viewer=viewer,
+            outcome="denied",
+            detail={"path": request.path[:200], "reason": reason},
+        )
+    except audit.AuditError:
+        log.exception("audit unavailable while denying %s", request.path)
+    return denial(403, "forbidden")
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -265,8 +277,11 @@ def handle_error(exc: Exception) -> Any:
     return json_error(500, "internal error")
 
 
-def install(server: Flask, settings: Settings, bind: Bind, script_hashes: list[str]) -> None:
-    """Attach the guard to ``server``."""
+def install(
+    server: Flask, settings: Settings, bind: Bind, pol: policy.Policy, script_hashes: list[str]
+) -> None:
+    """Attach the guard to ``server``, enforcing ``pol``."""
+    server.config["SITAWARE_POLICY"] = pol
     server.config["SITAWARE_SETTINGS"] = settings
     server.config["SITAWARE_BIND"] = bind
     server.config["SITAWARE_CSP"] = content_security_policy(script_hashes)

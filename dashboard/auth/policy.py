@@ -7,6 +7,7 @@ Deny by default: a Flask endpoint or Dash callback that declares no capability m
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import dash
@@ -35,16 +36,19 @@ BUILTIN_ROUTES: dict[str, Cap] = {
     "/<path:path>": Cap.SIGNED_IN,
 }
 
-# Callbacks Dash registers itself (pages routing and the document title).
+# Callbacks Dash registers itself: the pages router.
 BUILTIN_CALLBACK_MARKERS: dict[str, Cap] = {
     "_pages_content.children": Cap.SIGNED_IN,
-    "_pages_dummy.children": Cap.SIGNED_IN,
 }
 
-#: Dash output key → capability, filled by ``verify`` from the decorated callbacks.
-CALLBACKS: dict[str, Cap] = {}
-#: Flask endpoint → capability, filled by ``verify``.
-ROUTES: dict[str, Cap] = {}
+
+@dataclass(frozen=True)
+class Policy:
+    """What one app's routes (Flask endpoint → capability) and server-side callbacks (Dash
+    output key → capability) need; built and checked by ``verify``."""
+
+    routes: dict[str, Cap] = field(default_factory=dict)
+    callbacks: dict[str, Cap] = field(default_factory=dict)
 
 
 def requires(cap: Cap) -> Callable[[F], F]:
@@ -79,11 +83,11 @@ def capability_of(fn: Any) -> Cap | None:
     return None
 
 
-def verify(app: dash.Dash) -> None:
-    """Fill ROUTES and CALLBACKS from ``app``; raise when anything is undeclared."""
+def verify(app: dash.Dash) -> Policy:
+    """The policy of ``app``; raises UndeclaredEndpointError when anything is undeclared."""
     server = app.server
     undeclared: list[str] = []
-    ROUTES.clear()
+    policy = Policy()
     for rule in server.url_map.iter_rules():
         cap = capability_of(server.view_functions.get(rule.endpoint)) or BUILTIN_ROUTES.get(
             rule.endpoint
@@ -91,18 +95,20 @@ def verify(app: dash.Dash) -> None:
         if cap is None:
             undeclared.append(f"route {rule.rule} ({rule.endpoint})")
         else:
-            ROUTES[rule.endpoint] = cap
-    CALLBACKS.clear()
+            policy.routes[rule.endpoint] = cap
     for key, entry in app.callback_map.items():
+        if "callback" not in entry:
+            continue  # clientside: runs in the browser; the guard refuses it on the server
         cap = capability_of(entry.get("callback"))
         if cap is None:
             cap = next((c for m, c in BUILTIN_CALLBACK_MARKERS.items() if m in key), None)
         if cap is None:
             undeclared.append(f"callback {key}")
         else:
-            CALLBACKS[key] = cap
+            policy.callbacks[key] = cap
     if undeclared:
         raise UndeclaredEndpointError(
             "every route and callback must declare a capability (dashboard/auth/policy.py); "
             "undeclared: " + "; ".join(undeclared)
         )
+    return policy
