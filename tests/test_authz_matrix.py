@@ -16,21 +16,17 @@ from sqlalchemy import Connection
 from dashboard.auth import policy
 from dashboard.auth.guard import DENIED_HEADER
 from geodata.roles import ROLE_CAPABILITIES, Cap, Viewer
-from tests.web import ORIGIN, ROLES, callback_payload, insert_tip, login, make_user
-
-SKIP_METHODS = {"HEAD", "OPTIONS"}
-
-
-@dataclass(frozen=True)
-class Probe:
-    """One request of the matrix."""
-
-    label: str
-    method: str
-    path: str
-    cap: Cap | None  # None: must be refused for everyone
-    json: dict[str, Any] | None = None
-    data: dict[str, str] | None = None
+from tests.web import (
+    ORIGIN,
+    ROLES,
+    all_probes,
+    callback_payload,
+    insert_tip,
+    login,
+    make_user,
+    policy_of,
+    send,
+)
 
 
 @dataclass(frozen=True)
@@ -48,59 +44,6 @@ def secret_tip(conn: Connection) -> Secrets:
     return Secrets(tip_id, text, reporter)
 
 
-def _policy(app: dash.Dash) -> policy.Policy:
-    pol: policy.Policy = app.server.config["SITAWARE_POLICY"]
-    return pol
-
-
-def _component_suite_path(client: Any) -> str:
-    html = client.get("/").get_data(as_text=True)
-    match = re.search(r'src="(/_dash-component-suites/[^"]+)"', html)
-    assert match, "no component suite script in the index page"
-    return match.group(1)
-
-
-def _probes(app: dash.Dash, admin_client: Any, tip_id: int) -> list[Probe]:
-    samples = {"filename": "sitaware.css", "path": "some/page", "tip_id": str(tip_id)}
-    suite = _component_suite_path(admin_client)
-    probes: list[Probe] = []
-    for rule in app.server.url_map.iter_rules():
-        cap = _policy(app).routes[rule.endpoint]
-        if rule.endpoint.startswith("/_dash-component-suites"):
-            path = suite
-        else:
-            path = rule.rule
-            for arg in rule.arguments:
-                path = re.sub(rf"<(?:[a-z]+:)?{arg}>", samples[arg], path)
-        for method in sorted(rule.methods - SKIP_METHODS):
-            if rule.rule == "/_dash-update-component":
-                continue  # probed per callback below
-            data = (
-                {"username": "nobody", "password": "x"}
-                if rule.endpoint == "auth.login_post"
-                else None
-            )
-            probes.append(Probe(f"{method} {rule.rule}", method, path, cap, data=data))
-    for key in app.callback_map:
-        probes.append(
-            Probe(
-                f"callback {key}",
-                "POST",
-                "/_dash-update-component",
-                _policy(app).callbacks.get(key),
-                json=callback_payload(app, key),
-            )
-        )
-    forged = callback_payload(app, next(iter(_policy(app).callbacks)))
-    forged["output"] = "no-such-component.children"
-    probes.append(
-        Probe("callback forged output", "POST", "/_dash-update-component", None, json=forged)
-    )
-    # logout ends the session: probe it last
-    probes.sort(key=lambda p: p.path == "/logout")
-    return probes
-
-
 @pytest.fixture
 def clients(app_on_conn: dash.Dash, conn: Connection) -> dict[str, Any]:
     out: dict[str, Any] = {"anonymous": app_on_conn.server.test_client()}
@@ -110,12 +53,6 @@ def clients(app_on_conn: dash.Dash, conn: Connection) -> dict[str, Any]:
         assert login(c, user, password).status_code == 303
         out[role] = c
     return out
-
-
-def _send(client: Any, probe: Probe) -> Any:
-    return client.open(
-        probe.path, method=probe.method, json=probe.json, data=probe.data, headers=ORIGIN
-    )
 
 
 def test_declared_table_is_complete() -> None:
@@ -128,9 +65,9 @@ def test_declared_table_is_complete() -> None:
 
 def test_no_undeclared_endpoints(dash_app: dash.Dash) -> None:
     rules = {r.endpoint for r in dash_app.server.url_map.iter_rules()}
-    assert rules == set(_policy(dash_app).routes)
+    assert rules == set(policy_of(dash_app).routes)
     server_callbacks = {k for k, e in dash_app.callback_map.items() if "callback" in e}
-    assert server_callbacks == set(_policy(dash_app).callbacks)
+    assert server_callbacks == set(policy_of(dash_app).callbacks)
 
 
 def test_an_undeclared_callback_refuses_to_start() -> None:
@@ -146,13 +83,13 @@ def test_an_undeclared_callback_refuses_to_start() -> None:
 
 
 def test_role_matrix(app_on_conn: dash.Dash, clients: dict[str, Any], secret_tip: Secrets) -> None:
-    probes = _probes(app_on_conn, clients["admin"], secret_tip.tip_id)
+    probes = all_probes(app_on_conn, clients["admin"], secret_tip.tip_id)
     assert len(probes) > 15
     failures: list[str] = []
     for who, client in clients.items():
         viewer = Viewer.for_role(who, who) if who in ROLES else Viewer()
         for probe in probes:
-            resp = _send(client, probe)
+            resp = send(client, probe)
             body = resp.get_data().decode("utf-8", "replace")
             resp.close()
             allowed = probe.cap is not None and viewer.can(probe.cap)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 import dash
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, text
 
+from dashboard.auth import policy
 from geodata import accounts
+from geodata.roles import Cap
 
 ORIGIN = {"Origin": "http://localhost"}
 ROLES = ("admin", "command", "planner", "field")
+SKIP_METHODS = {"HEAD", "OPTIONS"}
 
 
 def make_user(bind: Any, role: str, prefix: str = "t") -> tuple[str, str]:
@@ -115,4 +120,76 @@ def insert_tip(
                 "rh": reporter_hash,
             },
         ).scalar_one()
+    )
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request of the matrix."""
+
+    label: str
+    method: str
+    path: str
+    cap: Cap | None  # None: must be refused for everyone
+    json: dict[str, Any] | None = None
+    data: dict[str, str] | None = None
+
+
+def policy_of(app: dash.Dash) -> policy.Policy:
+    pol: policy.Policy = app.server.config["SITAWARE_POLICY"]
+    return pol
+
+
+def component_suite_path(client: Any) -> str:
+    html = client.get("/").get_data(as_text=True)
+    match = re.search(r'src="(/_dash-component-suites/[^"]+)"', html)
+    assert match, "no component suite script in the index page"
+    return match.group(1)
+
+
+def all_probes(app: dash.Dash, admin_client: Any, tip_id: int) -> list[Probe]:
+    """One request per route and method, and one per callback, plus a forged callback."""
+    samples = {"filename": "sitaware.css", "path": "some/page", "tip_id": str(tip_id)}
+    suite = component_suite_path(admin_client)
+    probes: list[Probe] = []
+    for rule in app.server.url_map.iter_rules():
+        cap = policy_of(app).routes[rule.endpoint]
+        if rule.endpoint.startswith("/_dash-component-suites"):
+            path = suite
+        else:
+            path = rule.rule
+            for arg in rule.arguments:
+                path = re.sub(rf"<(?:[a-z]+:)?{arg}>", samples[arg], path)
+        for method in sorted(rule.methods - SKIP_METHODS):
+            if rule.rule == "/_dash-update-component":
+                continue  # probed per callback below
+            data = (
+                {"username": "nobody", "password": "x"}
+                if rule.endpoint == "auth.login_post"
+                else None
+            )
+            probes.append(Probe(f"{method} {rule.rule}", method, path, cap, data=data))
+    for key in app.callback_map:
+        probes.append(
+            Probe(
+                f"callback {key}",
+                "POST",
+                "/_dash-update-component",
+                policy_of(app).callbacks.get(key),
+                json=callback_payload(app, key),
+            )
+        )
+    forged = callback_payload(app, next(iter(policy_of(app).callbacks)))
+    forged["output"] = "no-such-component.children"
+    probes.append(
+        Probe("callback forged output", "POST", "/_dash-update-component", None, json=forged)
+    )
+    # logout ends the session: probe it last
+    probes.sort(key=lambda p: p.path == "/logout")
+    return probes
+
+
+def send(client: Any, probe: Probe) -> Any:
+    return client.open(
+        probe.path, method=probe.method, json=probe.json, data=probe.data, headers=ORIGIN
     )
