@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, bind: Bind | None = None) -> da
     with app.server.test_request_context("/"):
         for hook in list(app.server.before_request_funcs.get(None, [])):
             hook()
+        index_page = app.index()
     pol = policy.verify(app)
-    guard.install(app.server, settings, bind, pol, [guard.inline_script_hash(app.renderer)])
+    guard.install(app.server, settings, bind, pol, guard.inline_script_hashes(index_page))
     return app

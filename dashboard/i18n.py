@@ -61,7 +61,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_tips": {"th": "ไม่มีแจ้งเหตุ", "en": "No tips"},
     "venues": {"th": "สถานที่เฝ้าระวัง", "en": "Sensitive venues"},
     "name": {"th": "ชื่อ", "en": "Name"},
-    "sensitivity": {"th": "ระดับความสำคัญ", "en": "Sensitivity"},
+    "sensitivity": {"th": "ความสำคัญ", "en": "Sensitivity"},
     "no_venues": {"th": "ไม่มีสถานที่เฝ้าระวังในพื้นที่", "en": "No sensitive venues in the area"},
     "forbidden_page": {
         "th": "บทบาทของคุณไม่มีสิทธิ์เข้าหน้านี้",

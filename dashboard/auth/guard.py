@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import re
 from typing import Any
 from urllib.parse import urlparse
 
@@ -226,6 +227,23 @@ def content_security_policy(script_hashes: list[str]) -> str:
 def inline_script_hash(script: str) -> str:
     """Base64 SHA-256 of an inline script, for CSP."""
     return base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
+
+
+def inline_script_hashes(page: str) -> list[str]:
+    """CSP hashes of every inline script a page executes (Dash's renderer bootstrap and its
+    generated clientside-callback code); JSON data blocks and commented-out scripts are not
+    executed and need none."""
+    hashes = []
+    for m in _INLINE_SCRIPT.finditer(_COMMENT.sub("", page)):
+        attrs = m.group("attrs")
+        if "src=" in attrs or "application/json" in attrs:
+            continue
+        hashes.append(inline_script_hash(m.group("body")))
+    return sorted(set(hashes))
 
 
 def after_request(response: Response) -> Response:
