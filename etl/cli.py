@@ -153,13 +153,13 @@ def user_bootstrap_admin(
         return
     password = accounts.generate_password()
     try:
-        accounts.add_user(engine, username, "admin", password)
+        accounts.add_user(engine, username, "admin", password, must_change_password=True)
         _audited("user.add", username, {"role": "admin", "bootstrap": True})
     except SitawareError as exc:
         raise _fail(exc) from exc
     typer.secho(
         f"first admin created: {username} / one-time password: {password}\n"
-        "(shown once; sign in and add people with `sitaware user add`)",
+        "(shown once; you will set your own password at the first sign-in)",
         fg=typer.colors.YELLOW,
     )
 

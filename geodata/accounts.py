@@ -123,8 +123,11 @@ def list_users(bind: Bind) -> list[User]:
     return [_user_from_row(r) for r in rows]
 
 
-def add_user(bind: Bind, username: str, role: str, password: str) -> User:
-    """Create a user; refuses a bad name, an unknown role, a weak password or a duplicate."""
+def add_user(
+    bind: Bind, username: str, role: str, password: str, *, must_change_password: bool = False
+) -> User:
+    """Create a user; refuses a bad name, an unknown role, a weak password or a duplicate.
+    ``must_change_password``: the password is one-time; the user must set their own first."""
     if not USERNAME_RE.match(username):
         raise AccountError("a username is 1-64 characters of A-Z a-z 0-9 _ . @ -")
     if role not in ROLES:
@@ -138,10 +141,10 @@ def add_user(bind: Bind, username: str, role: str, password: str) -> User:
             raise AccountError(f"user {username!r} already exists")
         conn.execute(
             text(
-                "INSERT INTO app_user (username, role, password_hash, password_changed_at)"
-                " VALUES (:u, :r, :h, now())"
+                "INSERT INTO app_user (username, role, password_hash, password_changed_at,"
+                " must_change_password) VALUES (:u, :r, :h, now(), :m)"
             ),
-            {"u": username, "r": role, "h": _HASHER.hash(password)},
+            {"u": username, "r": role, "h": _HASHER.hash(password), "m": must_change_password},
         )
     user = get_user(bind, username)
     assert user is not None
@@ -192,6 +195,29 @@ def reset_password(bind: Bind, username: str, password: str) -> None:
             {"h": _HASHER.hash(password), "i": uid},
         )
         _revoke_sessions(conn, uid)
+
+
+def change_own_password(bind: Bind, username: str, current: str, new: str) -> bool:
+    """A signed-in user sets their own password; False when ``current`` is wrong."""
+    check_password_strength(new)
+    if new == current:
+        raise AccountError("the new password must differ from the current one")
+    with begin(bind) as conn:
+        row = conn.execute(
+            select(AppUser.id, AppUser.password_hash)
+            .where(AppUser.username == username)
+            .with_for_update()
+        ).first()
+        if row is None or not _verify(row.password_hash, current):
+            return False
+        conn.execute(
+            text(
+                "UPDATE app_user SET password_hash = :h, password_changed_at = now(),"
+                " must_change_password = false WHERE id = :i"
+            ),
+            {"h": _HASHER.hash(new), "i": row.id},
+        )
+    return True
 
 
 def authenticate(
@@ -312,7 +338,7 @@ def resolve_session(
         row = conn.execute(
             text(
                 "SELECT s.id_hash, s.last_seen_at, s.expires_at, s.revoked_at,"
-                " u.id, u.username, u.role, u.disabled"
+                " u.id, u.username, u.role, u.disabled, u.must_change_password"
                 " FROM app_session s JOIN app_user u ON u.id = s.user_id WHERE s.id_hash = :h"
             ),
             {"h": sha256_hex(session_id)},
@@ -336,7 +362,13 @@ def resolve_session(
                 text("UPDATE app_session SET last_seen_at = :now WHERE id_hash = :h"),
                 {"now": now, "h": row.id_hash},
             )
-    viewer = Viewer.for_role(row.username, row.role, user_id=row.id, client_ip=client_ip)
+    viewer = Viewer.for_role(
+        row.username,
+        row.role,
+        user_id=row.id,
+        client_ip=client_ip,
+        must_change_password=row.must_change_password,
+    )
     return SessionState.ACTIVE, viewer
 
 

@@ -44,6 +44,7 @@ ACTIONS = frozenset(
         "user.set_role",
         "user.disable",
         "user.reset_password",
+        "password.change",
         "token.create",
         "token.revoke",
     }

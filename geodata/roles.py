@@ -55,6 +55,7 @@ class Viewer:
     user_id: int | None = None
     client_ip: str | None = None
     via_token: bool = False
+    must_change_password: bool = False
     capabilities: frozenset[Cap] = field(default_factory=frozenset)
 
     @classmethod
@@ -66,6 +67,7 @@ class Viewer:
         user_id: int | None = None,
         client_ip: str | None = None,
         via_token: bool = False,
+        must_change_password: bool = False,
     ) -> Viewer:
         """A viewer with the capabilities of ``role`` (unknown roles get none)."""
         return cls(
@@ -74,6 +76,7 @@ class Viewer:
             user_id=user_id,
             client_ip=client_ip,
             via_token=via_token,
+            must_change_password=must_change_password,
             capabilities=ROLE_CAPABILITIES.get(role, frozenset()),
         )
 

@@ -190,3 +190,47 @@ def test_session_helpers_with_an_injected_clock(conn: Connection, user: tuple[st
     assert state == accounts.SessionState.ACTIVE and viewer is not None and viewer.role == "command"
     state, _ = accounts.resolve_session(conn, sid, settings, now=t0 + dt.timedelta(minutes=60))
     assert state == accounts.SessionState.IDLE
+
+
+def test_one_time_password_must_be_replaced(client: Any, conn: Connection) -> None:
+    accounts.add_user(
+        conn, "first-admin-x", "admin", "one-time-pass-123", must_change_password=True
+    )
+    assert login(client, "first-admin-x", "one-time-pass-123").status_code == 303
+    assert client.get("/api/v1/me").status_code == 403
+    page = client.get("/", headers={"Accept": "text/html"})
+    assert page.status_code == 302 and page.headers["Location"].endswith("/password")
+    assert client.get("/password").status_code == 200
+    bad = client.post(
+        "/password",
+        data={"current": "one-time-pass-123", "new": "short", "confirm": "short"},
+        headers=ORIGIN,
+    )
+    assert bad.status_code == 400
+    wrong = client.post(
+        "/password",
+        data={
+            "current": "nope-nope-nope",
+            "new": "my-own-password-1",
+            "confirm": "my-own-password-1",
+        },
+        headers=ORIGIN,
+    )
+    assert wrong.status_code == 401
+    ok = client.post(
+        "/password",
+        data={
+            "current": "one-time-pass-123",
+            "new": "my-own-password-1",
+            "confirm": "my-own-password-1",
+        },
+        headers=ORIGIN,
+    )
+    assert ok.status_code == 303
+    assert client.get("/api/v1/me").status_code == 200
+    changes = [
+        e.outcome
+        for e in audit.events(conn, username="first-admin-x")
+        if e.action == "password.change"
+    ]
+    assert changes == ["denied", "ok"]

@@ -29,6 +29,7 @@ log = logging.getLogger("sitaware.auth")
 SESSION_COOKIE = "sitaware_session"
 DASH_UPDATE = "/_dash-update-component"
 _UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_PASSWORD_GATE = {"auth.password_page", "auth.password_post", "auth.logout"}
 
 
 def current_viewer() -> Viewer:
@@ -172,6 +173,11 @@ def before_request() -> Response | None:  # noqa: PLR0911 - one exit per refusal
     cap = _required_capability()
     if cap is None:
         return _deny(viewer, "undeclared endpoint or callback")
+    if viewer.must_change_password and cap != Cap.PUBLIC and request.endpoint not in _PASSWORD_GATE:
+        # a one-time password only opens the page where the user sets their own
+        if wants_html():
+            return flask.redirect(flask.url_for("auth.password_page"))
+        return denial(403, "set your own password first: /password")
     if viewer.can(cap):
         return None
     if not viewer.signed_in:

@@ -161,3 +161,81 @@ def logout() -> Response:
     resp = flask.redirect(flask.url_for("auth.login_page"), code=303)
     clear_session_cookie(resp)
     return resp
+
+
+_SET_PW_TEMPLATE = """<!DOCTYPE html>
+<html lang="{{ lang }}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>sitaware · {{ title }}</title>
+  <link rel="stylesheet" href="{{ css }}">
+</head>
+<body class="sa-login-body">
+  <main class="sa-login">
+    <h1>{{ title }}</h1>
+    <p class="sa-sub">{{ hint }}</p>
+    <form method="post" action="{{ action }}">
+      <label for="current">{{ current_label }}</label>
+      <input id="current" name="current" type="password" autocomplete="current-password" required>
+      <label for="new">{{ new_label }}</label>
+      <input id="new" name="new" type="password" autocomplete="new-password" required
+             minlength="12">
+      <label for="confirm">{{ confirm_label }}</label>
+      <input id="confirm" name="confirm" type="password" autocomplete="new-password" required>
+      {% if message %}<p class="sa-error" role="alert">{{ message }}</p>{% endif %}
+      <button type="submit">{{ title }}</button>
+    </form>
+  </main>
+</body>
+</html>"""
+
+
+def _render_password(status: int = 200, message: str = "") -> Response:
+    lang = _lang()
+    html = render_template_string(
+        _SET_PW_TEMPLATE,
+        lang=lang,
+        title=t("set_password", lang),
+        hint=t("set_password_hint", lang),
+        css=flask.url_for("_dash_assets.static", filename="sitaware.css"),
+        action=flask.url_for("auth.password_post", lang=lang),
+        current_label=t("current_password", lang),
+        new_label=t("new_password", lang),
+        confirm_label=t("confirm_password", lang),
+        message=message,
+    )
+    return Response(html, status=status, mimetype="text/html")
+
+
+@bp.get("/password")
+@requires(Cap.SIGNED_IN)
+def password_page() -> Response:
+    """Set one's own password (required after a one-time password)."""
+    return _render_password()
+
+
+@bp.post("/password")
+@requires(Cap.SIGNED_IN)
+def password_post() -> Response:
+    """Check the current password and store the new one."""
+    viewer = current_viewer()
+    lang = _lang()
+    current = request.form.get("current") or ""
+    new = request.form.get("new") or ""
+    if new != (request.form.get("confirm") or ""):
+        return _render_password(400, t("passwords_differ", lang))
+    if viewer.via_token or viewer.username is None:
+        return json_error(403, "only a signed-in person can change their password")
+    try:
+        ok = accounts.change_own_password(get_bind(), viewer.username, current, new)
+    except accounts.AccountError as exc:
+        return _render_password(400, str(exc))
+    if not ok:
+        audit.record(get_bind(), "password.change", viewer=viewer, outcome="denied")
+        return _render_password(401, t("bad_credentials", lang))
+    try:
+        audit.record(get_bind(), "password.change", viewer=viewer)
+    except audit.AuditError:
+        return json_error(503, "audit trail unavailable")
+    return flask.redirect("/", code=303)
