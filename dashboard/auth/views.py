@@ -186,6 +186,7 @@ _SET_PW_TEMPLATE = """<!DOCTYPE html>
       {% if message %}<p class="sa-error" role="alert">{{ message }}</p>{% endif %}
       <button type="submit">{{ title }}</button>
     </form>
+    <p class="sa-lang"><a href="?lang=th">ไทย</a> · <a href="?lang=en">English</a></p>
   </main>
 </body>
 </html>"""
