@@ -94,14 +94,3 @@ def test_wrong_srid_is_refused(conn: Connection) -> None:
                 "('t', '1', 'school', ST_SetSRID(ST_MakePoint(662000, 1521000), 32647))"
             )
         )
-
-
-def test_audit_event_is_append_only(conn: Connection) -> None:
-    conn.execute(text("INSERT INTO audit_event (action, outcome) VALUES ('test', 'ok')"))
-    for stmt in (
-        "UPDATE audit_event SET outcome = 'x'",
-        "DELETE FROM audit_event",
-        "TRUNCATE audit_event",
-    ):
-        with pytest.raises(Exception, match="append-only"), conn.begin_nested():
-            conn.execute(text(stmt))

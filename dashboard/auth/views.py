@@ -22,7 +22,8 @@ from geodata.roles import Cap
 
 bp = Blueprint("auth", __name__)
 
-_PAGE = """<!DOCTYPE html>
+# The sign-in and set-password pages share this frame (plain HTML: they work before Dash).
+_HEAD = """<!DOCTYPE html>
 <html lang="{{ lang }}">
 <head>
   <meta charset="utf-8">
@@ -32,7 +33,15 @@ _PAGE = """<!DOCTYPE html>
 </head>
 <body class="sa-login-body">
   <main class="sa-login">
-    <h1>sitaware</h1>
+"""
+_TAIL = """    <p class="sa-lang"><a href="?lang=th">ไทย</a> · <a href="?lang=en">English</a></p>
+  </main>
+</body>
+</html>"""
+
+_PAGE = (
+    _HEAD
+    + """    <h1>sitaware</h1>
     <p class="sa-sub">{{ subtitle }}</p>
     <form method="post" action="{{ action }}">
       <input type="hidden" name="next" value="{{ next }}">
@@ -45,10 +54,9 @@ _PAGE = """<!DOCTYPE html>
       {% if message %}<p class="sa-error" role="alert">{{ message }}</p>{% endif %}
       <button type="submit">{{ submit }}</button>
     </form>
-    <p class="sa-lang"><a href="?lang=th">ไทย</a> · <a href="?lang=en">English</a></p>
-  </main>
-</body>
-</html>"""
+"""
+    + _TAIL
+)
 
 
 def _lang() -> str:
@@ -163,17 +171,9 @@ def logout() -> Response:
     return resp
 
 
-_SET_PW_TEMPLATE = """<!DOCTYPE html>
-<html lang="{{ lang }}">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>sitaware · {{ title }}</title>
-  <link rel="stylesheet" href="{{ css }}">
-</head>
-<body class="sa-login-body">
-  <main class="sa-login">
-    <h1>{{ title }}</h1>
+_SET_PW_TEMPLATE = (
+    _HEAD
+    + """    <h1>{{ title }}</h1>
     <p class="sa-sub">{{ hint }}</p>
     <form method="post" action="{{ action }}">
       <label for="current">{{ current_label }}</label>
@@ -186,10 +186,9 @@ _SET_PW_TEMPLATE = """<!DOCTYPE html>
       {% if message %}<p class="sa-error" role="alert">{{ message }}</p>{% endif %}
       <button type="submit">{{ title }}</button>
     </form>
-    <p class="sa-lang"><a href="?lang=th">ไทย</a> · <a href="?lang=en">English</a></p>
-  </main>
-</body>
-</html>"""
+"""
+    + _TAIL
+)
 
 
 def _render_password(status: int = 200, message: str = "") -> Response:
