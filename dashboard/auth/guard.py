@@ -51,7 +51,7 @@ def get_bind() -> Bind:
     return bind
 
 
-def get_settings_() -> Settings:
+def app_settings() -> Settings:
     """The settings this app was created with."""
     settings: Settings = flask.current_app.config["SITAWARE_SETTINGS"]
     return settings
@@ -59,7 +59,7 @@ def get_settings_() -> Settings:
 
 def client_ip() -> str | None:
     """The client's address; X-Forwarded-For is honoured only behind a trusted proxy."""
-    if get_settings_().trust_proxy:
+    if app_settings().trust_proxy:
         fwd = request.headers.get("X-Forwarded-For", "")
         if fwd:
             return fwd.split(",")[-1].strip() or request.remote_addr
@@ -70,7 +70,7 @@ def is_https() -> bool:
     """True when the client reached us over TLS (directly or via a trusted proxy)."""
     if request.is_secure:
         return True
-    return get_settings_().trust_proxy and request.headers.get("X-Forwarded-Proto") == "https"
+    return app_settings().trust_proxy and request.headers.get("X-Forwarded-Proto") == "https"
 
 
 def wants_html() -> bool:
@@ -98,7 +98,7 @@ def denial(status: int, message: str) -> Response:
 
 
 def _resolve_viewer() -> Viewer:
-    bind, settings, ip = get_bind(), get_settings_(), client_ip()
+    bind, settings, ip = get_bind(), app_settings(), client_ip()
     auth = request.headers.get("Authorization", "")
     if auth:
         scheme, _, token = auth.partition(" ")
@@ -276,7 +276,7 @@ def set_session_cookie(response: Response, session_id: str) -> None:
         SESSION_COOKIE,
         session_id,
         httponly=True,
-        secure=get_settings_().cookie_secure,
+        secure=app_settings().cookie_secure,
         samesite="Strict",
         path="/",
     )
@@ -288,7 +288,7 @@ def clear_session_cookie(response: Response) -> None:
         SESSION_COOKIE,
         path="/",
         httponly=True,
-        secure=get_settings_().cookie_secure,
+        secure=app_settings().cookie_secure,
         samesite="Strict",
     )
 

@@ -7,11 +7,11 @@ from flask import Blueprint, Response, render_template_string, request
 
 from dashboard.auth.guard import (
     SESSION_COOKIE,
+    app_settings,
     clear_session_cookie,
     client_ip,
     current_viewer,
     get_bind,
-    get_settings_,
     json_error,
     set_session_cookie,
 )
@@ -103,7 +103,7 @@ def login_page() -> Response:
 @requires(Cap.PUBLIC)
 def login_post() -> Response:
     """Check the form's ``username`` and ``password``; on success start a new session."""
-    bind, settings, ip = get_bind(), get_settings_(), client_ip()
+    bind, settings, ip = get_bind(), app_settings(), client_ip()
     username = (request.form.get("username") or "").strip()[:64]
     password = request.form.get("password") or ""
     try:
