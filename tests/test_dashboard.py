@@ -167,3 +167,35 @@ def test_blank_style_requests_nothing(dash_app: dash.Dash) -> None:
     assert style["sources"] == {}
     assert [layer["type"] for layer in style["layers"]] == ["background"]
     assert "glyphs" not in style and "sprite" not in style
+
+
+def test_hover_labels_escape_html_from_data() -> None:
+    square = {"type": "Polygon", "coordinates": [[[100, 13], [101, 13], [101, 14], [100, 13]]]}
+    evil = '<a href="javascript:alert(1)">x</a><img src=x onerror=alert(2)>'
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": "10",
+                "geometry": square,
+                "properties": {
+                    "code": "10",
+                    "name_th": evil,
+                    "name_en": evil,
+                    "approximate": False,
+                    "source": "ocha-cod-ab",
+                },
+            }
+        ],
+    }
+    data = admin_map_figure(fc, "th").data[0].customdata[0]
+    assert "<" not in data[0] and "&lt;a href=" in data[0]
+
+
+def test_no_debug_mode(dash_app: dash.Dash) -> None:
+    from dashboard.serve import gunicorn_argv
+
+    assert not dash_app.server.debug
+    argv = gunicorn_argv("127.0.0.1", 8050, 2)
+    assert "dashboard.wsgi:server" in argv and "--reload" not in argv

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
@@ -68,8 +69,13 @@ def admin_map_figure(
                 marker={"line": {"width": 0.8, "color": "#1f2937"}},
                 name=label,
                 showlegend=True,
+                # plotly renders a subset of HTML in hover labels: escape names from data files
                 customdata=[
-                    [f["properties"][name_key], f["properties"][other_key], f["properties"]["code"]]
+                    [
+                        escape(str(f["properties"][name_key])),
+                        escape(str(f["properties"][other_key])),
+                        escape(str(f["properties"]["code"])),
+                    ]
                     for f in feats
                 ],
                 hovertemplate=(
