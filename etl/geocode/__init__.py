@@ -1,0 +1,1 @@
+"""The offline Thai geocoder: coordinates, addresses and place mentions → points."""
