@@ -109,13 +109,6 @@ def get_user(bind: Bind, username: str) -> User | None:
     return _user_from_row(row) if row is not None else None
 
 
-def get_user_by_id(bind: Bind, user_id: int) -> User | None:
-    """The user with id ``user_id``, or None."""
-    with connect(bind) as conn:
-        row = conn.execute(select(*_USER_COLS).where(AppUser.id == user_id)).first()
-    return _user_from_row(row) if row is not None else None
-
-
 def list_users(bind: Bind) -> list[User]:
     """Every user, by name."""
     with connect(bind) as conn:

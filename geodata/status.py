@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, text
 
+from geodata import queries
+
 
 @dataclass(frozen=True)
 class ServerInfo:
@@ -26,11 +28,5 @@ def server_info(engine: Engine) -> ServerInfo:
         counts: dict[str, int] = {}
         has_table = conn.execute(text("SELECT to_regclass('admin_area') IS NOT NULL")).scalar_one()
         if has_table:
-            rows = conn.execute(
-                text(
-                    "SELECT level, count(*) FROM admin_area"
-                    " GROUP BY level ORDER BY min(length(code))"
-                )
-            )
-            counts = {str(level): int(n) for level, n in rows}
+            counts = {s.level: s.n for s in queries.admin_summary(conn)}
     return ServerInfo(postgres=str(pg), postgis=postgis, admin_counts=counts)

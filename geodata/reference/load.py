@@ -9,6 +9,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, text
 
+from geodata import queries
 from geodata.bulk import copy_to_temp, ewkb_hex
 from geodata.db import Bind, begin
 from geodata.reference import build, sources
@@ -76,10 +77,7 @@ class ReferenceReport:
 
 
 def _counts(conn: Connection) -> dict[str, int]:
-    rows = conn.execute(
-        text("SELECT level, count(*) FROM admin_area GROUP BY level ORDER BY min(length(code))")
-    ).all()
-    counts = {f"{level}s": int(n) for level, n in rows}
+    counts = {f"{s.level}s": s.n for s in queries.admin_summary(conn)}
     counts["places"] = int(conn.execute(text("SELECT count(*) FROM place")).scalar_one())
     return counts
 
