@@ -47,6 +47,7 @@ ACTIONS = frozenset(
         "password.change",
         "token.create",
         "token.revoke",
+        "geocode.review",
     }
 )
 

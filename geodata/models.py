@@ -13,6 +13,7 @@ from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -79,6 +80,19 @@ class AdminArea(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class AdminAreaChange(Base):
+    """An old admin code (renamed, moved or split by DOPA) and the codes that replaced it."""
+
+    __tablename__ = "admin_area_change"
+    old_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    name_th: Mapped[str] = mapped_column(Text, primary_key=True)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    changed_on: Mapped[dt.date | None] = mapped_column(Date)
+    new_codes: Mapped[list[str]] = mapped_column(ARRAY(String(6)), server_default="{}")
+    kind: Mapped[str | None] = mapped_column(String(12))
+    source: Mapped[str] = mapped_column(String(64), ForeignKey("data_source.code"))
 
 
 class Place(Base):

@@ -62,6 +62,17 @@ class Settings(BaseSettings):
     trust_proxy: bool = Field(
         default=False, description="honour X-Forwarded-For/-Proto from one reverse proxy (TLS)"
     )
+    geocode_review_below: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="geocoder answers under this confidence wait in the review queue",
+    )
+    geocode_online_url: str | None = Field(
+        default=None,
+        description="Nominatim base URL for the optional online geocoder (off when unset)",
+    )
+    geocode_online_user_agent: str = Field(default="sitaware-geocoder")
 
     @property
     def local_cluster(self) -> bool:

@@ -134,3 +134,21 @@ def parse(value: object) -> Coordinate:  # noqa: PLR0911 - one exit per recognis
     if re.search(r"\b(nan|inf(inity)?)\b", text, re.I):
         return _fail("coordinate is NaN or infinite")
     return _fail(f"not a coordinate: {text[:40]!r}")
+
+
+_PAIR_IN_TEXT = re.compile(r"(?<![\d.])(-?\d{1,3}\.\d{3,})\s*,\s*(-?\d{1,3}\.\d{3,})(?![\d.])")
+
+
+def find_in_text(text: str) -> Coordinate | None:
+    """The first coordinate written inside a longer text: a map link, or a decimal pair with
+    at least three decimals ("13.7459, 100.6831"). None when there is none in Thailand."""
+    text = text.translate(_THAI_DIGITS)
+    for m in _LINK.finditer(text):
+        c = from_lat_lon(float(m.group(1)), float(m.group(2)), form="map_link")
+        if c.ok:
+            return c
+    for m in _PAIR_IN_TEXT.finditer(text):
+        c = from_lat_lon(float(m.group(1)), float(m.group(2)), form="in_text")
+        if c.ok:
+            return c
+    return None

@@ -79,6 +79,9 @@ class ReferenceReport:
 def _counts(conn: Connection) -> dict[str, int]:
     counts = {f"{s.level}s": s.n for s in queries.admin_summary(conn)}
     counts["places"] = int(conn.execute(text("SELECT count(*) FROM place")).scalar_one())
+    counts["changes"] = int(
+        conn.execute(text("SELECT count(*) FROM admin_area_change")).scalar_one()
+    )
     return counts
 
 
@@ -90,7 +93,12 @@ def is_loaded(conn: Connection) -> bool:
     if any(rows.get(code) != spec[4] for code, spec in REFERENCE_SOURCES.items()):
         return False
     c = _counts(conn)
-    return c.get("provinces", 0) == 77 and c.get("districts", 0) == 928 and c["places"] > 0
+    return (
+        c.get("provinces", 0) == 77
+        and c.get("districts", 0) == 928
+        and c["places"] > 0
+        and c["changes"] > 0
+    )
 
 
 def _upsert_sources(conn: Connection) -> None:
@@ -192,6 +200,23 @@ def _load_areas(conn: Connection, areas: build.BuiltAreas) -> None:
     )
 
 
+def _load_changes(conn: Connection, changes: pd.DataFrame) -> None:
+    conn.execute(text("DELETE FROM admin_area_change WHERE source = 'geothai'"))
+    if changes.empty:
+        return
+    conn.execute(
+        text(
+            """
+            INSERT INTO admin_area_change (old_code, name_th, name_en, changed_on, new_codes,
+                                           kind, source)
+            VALUES (:old_code, :name_th, :name_en, CAST(:changed_on AS date),
+                    CAST(:new_codes AS varchar(6)[]), :kind, 'geothai')
+            """
+        ),
+        changes.to_dict("records"),
+    )
+
+
 def _load_places(conn: Connection, places: pd.DataFrame) -> None:
     conn.execute(text("DELETE FROM place WHERE source = 'geonames'"))
     copy_to_temp(
@@ -228,10 +253,12 @@ def load_reference(bind: Bind, settings: Settings, *, force: bool = False) -> Re
     polygons = sources.read_district_polygons(settings)
     areas = build.build_areas(tables, centroids, polygons)
     places = sources.read_places(settings)
+    changes = sources.read_admin_changes(settings)
     with begin(bind) as conn:
         conn.execute(text("LOCK TABLE admin_area IN SHARE ROW EXCLUSIVE MODE"))
         _upsert_sources(conn)
         _load_areas(conn, areas)
         _load_places(conn, places)
+        _load_changes(conn, changes)
         counts = _counts(conn)
     return ReferenceReport(skipped=False, counts=counts, notes=areas.notes)

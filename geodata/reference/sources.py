@@ -59,6 +59,22 @@ def read_admin_tables(settings: Settings) -> AdminTables:
     return AdminTables(prov, dist, sub)
 
 
+def read_admin_changes(settings: Settings) -> pd.DataFrame:
+    """DOPA code changes from geothai's abolished list: old code, names, date, successor codes
+    (space-separated in the source; several when an area was split), kind."""
+    rows = []
+    for r in _read_json_rows(settings, "geothai/_data/abolished.json"):
+        old_code, name_th, name_en, changed_on = r[0], r[1], r[2], r[3]
+        successors = sorted({c for c in str(r[4] or "").split() if c.isdigit()})
+        rows.append(
+            (old_code, name_th, name_en or None, changed_on or None, successors, r[5] or None)
+        )
+    df = pd.DataFrame(
+        rows, columns=["old_code", "name_th", "name_en", "changed_on", "new_codes", "kind"]
+    )
+    return df.drop_duplicates(["old_code", "name_th"], keep="last")
+
+
 def strip_district_prefix(name_th: str) -> str:
     """``เขตพระนคร`` → ``พระนคร``; ``อำเภอเมืองเชียงใหม่`` → ``เมืองเชียงใหม่``."""
     for prefix in ("เขต", "อำเภอ", "กิ่งอำเภอ"):
