@@ -422,6 +422,52 @@ def import_admin(
     typer.echo(report.summary())
 
 
+@app.command("geocode")
+def geocode(
+    input_csv: Annotated[Path, typer.Argument(metavar="INPUT.csv", help="CSV file to geocode")],
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write")],
+    address_column: Annotated[
+        str | None, typer.Option("--address-column", help="column with the address")
+    ] = None,
+    text_column: Annotated[
+        str | None, typer.Option("--text-column", help="column with free text (tips)")
+    ] = None,
+    lat_column: Annotated[str | None, typer.Option("--lat-column", help="latitude column")] = None,
+    lon_column: Annotated[
+        str | None, typer.Option("--lon-column", help="longitude column")
+    ] = None,
+    coords_column: Annotated[
+        str | None, typer.Option("--coords-column", help="column with a coordinate in any form")
+    ] = None,
+) -> None:
+    """Geocode a CSV offline: every input column plus geo_lat, geo_lon, geo_precision,
+    geo_confidence, geo_province_code, geo_district_code, geo_subdistrict_code, geo_reason."""
+    import time
+
+    from etl.geocode.csvfile import Columns, geocode_file
+    from etl.geocode.geocoder import Geocoder
+    from geodata import db
+
+    if out.resolve() == input_csv.resolve():
+        raise _fail(ValueError("--out must not be the input file"))
+    settings = get_settings()
+    started = time.perf_counter()
+    try:
+        geocoder = Geocoder.load(db.get_engine(settings), settings)
+        report = geocode_file(
+            geocoder,
+            input_csv,
+            out,
+            Columns(address_column, text_column, lat_column, lon_column, coords_column),
+        )
+    except (SitawareError, ValueError) as exc:
+        raise _fail(exc) from exc
+    except OSError as exc:
+        raise _fail(ValueError(f"{exc.filename or input_csv}: {exc.strerror}")) from exc
+    typer.echo(report.summary(input_csv), err=True)
+    typer.echo(f"written to {out} in {time.perf_counter() - started:.1f} s", err=True)
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",

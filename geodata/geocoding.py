@@ -48,6 +48,7 @@ class GazetteerArea:
     official: bool
     lon: float | None
     lat: float | None
+    area_km2: float | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def gazetteer_areas(bind: Bind) -> list[GazetteerArea]:
             bool(r.official),
             None if r.lon is None else float(r.lon),
             None if r.lat is None else float(r.lat),
+            None if r.area_km2 is None else float(r.area_km2),
         )
         for r in rows
     ]

@@ -22,7 +22,7 @@ from geodata.reference import load, packages
 from geodata.settings import Settings, get_settings, normalise_url
 from tests.ci import ci_mode
 
-pytest_plugins = ["tests.plugins.ci_no_skips", "pytester"]
+pytest_plugins = ["tests.plugins.ci_no_skips", "tests.plugins.no_network", "pytester"]
 
 TEST_DB = "sitaware_test"
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +79,14 @@ def conn(engine: Engine) -> Iterator[Connection]:
             yield c
         finally:
             tx.rollback()
+
+
+@pytest.fixture(scope="session")
+def gazetteer(engine: Engine) -> Any:
+    """The geocoder's gazetteer over the reference data (read once per session)."""
+    from etl.geocode.gazetteer import Gazetteer
+
+    return Gazetteer.load(engine)
 
 
 @pytest.fixture(scope="session")

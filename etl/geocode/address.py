@@ -20,7 +20,10 @@ from etl.geocode.text import MAX_TEXT, clean
 
 _TH = "\u0e01-\u0e4e"  # Thai letters, vowels and tone marks (not the Thai digits)
 _NOT_TH_BEFORE = rf"(?<![{_TH}])"
-_NAME_TH = rf"([{_TH}]+(?:\s?\([{_TH}\s]+\))?)"
+# A name runs to the next space or the next admin marker: Thai is often written without spaces
+# ("แขวงลุมพินีเขตปทุมวันกรุงเทพมหานคร").
+_STOP = r"(?:แขวง|ตำบล|เขต|อำเภอ|จังหวัด|กรุงเทพ|กทม)"
+_NAME_TH = rf"((?:(?!{_STOP})[{_TH}])+(?:\s?\([{_TH}\s]+\))?)"
 
 SUB_MARK = rf"(?:แขวง|ตำบล|{_NOT_TH_BEFORE}ต\.)"
 DIST_MARK = rf"(?:เขต|อำเภอ|{_NOT_TH_BEFORE}อ\.)"
@@ -44,7 +47,11 @@ _PLUS = re.compile(
 )
 
 # Romanised forms. Names are runs of capitalised words; a marker before or after names the level.
-_EN_NAME = r"([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})"
+_EN_WORD = (
+    r"(?!(?:Tambon|Khwaeng|Kwaeng|Amphoe|Amphur|Khet|Changwat|Chang|Road|Rd|Soi|Moo|District"
+    r"|Sub|Subdistrict|Province|Bangkok|Thailand)\b)[A-Z][a-z]+"
+)
+_EN_NAME = rf"({_EN_WORD}(?:[ -]{_EN_WORD}){{0,3}})"
 _EN_SUB = re.compile(
     rf"\b(?:Tambon|Khwaeng|Kwaeng|T\.)\s+{_EN_NAME}|{_EN_NAME}\s+Sub-?\s?[Dd]istrict\b"
 )

@@ -36,6 +36,7 @@ class Area:
     point_level: str
     postcodes: tuple[str, ...] = ()
     official: bool = False
+    area_km2: float | None = None  # of the official polygon, when there is one
 
     @property
     def province(self) -> str:
@@ -81,6 +82,7 @@ class Gazetteer:
     by_key_en: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     postcode_subdistricts: dict[str, list[str]] = field(default_factory=dict)
     place_by_key: dict[str, list[GazetteerPlace]] = field(default_factory=dict)
+    level_keys: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # level → (key, code)
     _finders: dict[str, tuple[re.Pattern[str], dict[str, str]] | None] = field(
         default_factory=dict, repr=False
     )
@@ -114,7 +116,7 @@ class Gazetteer:
                     lon, lat, point_level = parent.lon, parent.lat, parent.level
             areas[r.code] = Area(
                 r.code, r.level, r.name_th, r.name_en, lon, lat, point_level, r.postcodes,
-                r.official,
+                r.official, r.area_km2,
             )
         g = cls(areas=areas, places=list(places or []))
         g._index()
@@ -147,9 +149,13 @@ class Gazetteer:
                     by_key_en[(a.level, key(v[len("Mueang ") :]))].append(a.code)
             if a.level == "province":
                 prov_names.append((a.name_en, a.code))
-            for pc in a.postcodes:
-                postcodes[pc].append(a.code)
+            for pcs in a.postcodes:
+                for pc in pcs.split():  # geothai writes "13000 13250" for two postcodes
+                    postcodes[pc].append(a.code)
         self.by_key, self.by_key_en = dict(by_key), dict(by_key_en)
+        self.level_keys = defaultdict(list)
+        for (level, k), codes in self.by_key.items():
+            self.level_keys[level] += [(k, c) for c in codes]
         self.districts_in, self.subdistricts_in = dict(districts_in), dict(subdistricts_in)
         # Longest names first, so "บางนาใต้" is found before "บางนา".
         self.district_names_in = {k: sorted(v, key=lambda t: -len(t[0])) for k, v in dnames.items()}

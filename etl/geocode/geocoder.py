@@ -75,27 +75,33 @@ def query_key(kind: str, value: str) -> str:
 # purpose: a handful of classes, each with enough examples to estimate.
 
 _SUBDISTRICT_BASE = {
-    "exact": 0.93,
+    "exact": 0.89,
     "variant": 0.85,
-    "scan": 0.88,
+    "scan": 0.87,
     "fuzzy": 0.8,
     "exact-other-district": 0.55,
+    "postcode-scan": 0.75,
+    "prefix": 0.8,
 }
+SMALL_KM2 = 2.5  # subdistricts smaller than this are mostly boundary: answers miss more often
 
 
 def _address_confidence(m: Match, parts: AddressParts, area: Area) -> float:
     if m.subdistrict:
         c = _SUBDISTRICT_BASE.get(m.how.get("subdistrict", ""), 0.7)
-        if m.how.get("district") in ("fuzzy", "postcode", "scan"):
-            c -= 0.05
+        if m.how.get("district") in ("fuzzy", "postcode", "scan", "prefix"):
+            c -= 0.03
+        if area.area_km2 is not None and area.area_km2 < SMALL_KM2:
+            c -= 0.08
+        if parts.soi:
+            c += 0.04  # a soi lies inside a subdistrict more often than a main road does
+        elif parts.road:
+            c -= 0.02  # main roads are often the boundary between two subdistricts
         if m.postcode_agrees is False:
-            c -= 0.15
+            c -= 0.03
         c -= 0.15 * len(m.conflicts)
-        names = {x.name for x in parts.mentions if x.level == "subdistrict"}
-        if len(names) > 1:
+        if len({x.name for x in parts.mentions if x.level == "subdistrict"}) > 1:
             c -= 0.1
-        if parts.road and not parts.soi:
-            c -= 0.05  # on a main road: roads are often the boundary between two subdistricts
         if area.point_level != "subdistrict":
             c = min(c, 0.3)
         return max(0.05, min(0.99, c))
@@ -251,15 +257,26 @@ class Geocoder:
         return self._mentions
 
     def geocode_text(self, value: object) -> GeoResult:
-        """Free text (a tip) → the most specific place it mentions."""
+        """Free text (a tip) → the most specific place it mentions: a coordinate or Plus Code
+        first, then areas named with their marker (แขวง…, เขต…), then any area or place name."""
         text = clean(value)[:MAX_TEXT]
         if not text:
-            return replace(NONE, reason="empty text")
+            return replace(NONE, reason="empty text", source="text")
         parts = parse(text)
+        m = match_address(parts, self.g)
         if parts.plus_codes or (parts.coordinate is not None and parts.coordinate.ok):
             r = self.geocode_address(text)
             if r.precision == "point":
                 return replace(r, source="text")
+        if m.code is not None and (
+            any(x.level != "province" for x in parts.mentions)
+            or m.how.get("subdistrict") == "postcode-scan"
+        ):
+            area = self.g.areas[m.code]
+            conf = _address_confidence(m, parts, area) * 0.9  # a sentence is not an address
+            r = self._area_result(m.code, conf, "text")
+            if r.ok:
+                return r
         found = best(self.mentions().find(text))
         for f in found:
             if f.level in ("subdistrict", "district", "province"):
@@ -269,18 +286,18 @@ class Geocoder:
                 conf = {"subdistrict": 0.75, "district": 0.25, "province": 0.05}[f.level]
                 if not strong:
                     conf *= 0.5
-                return replace(self._area_result(f.ref, conf, "text"), source="text")
+                return self._area_result(f.ref, conf, "text")
             if f.level in ("place", "poi"):
                 r = self._place(f.name)
                 if r is not None:
                     return replace(r, source="text")
-        return replace(NONE, reason="no place name found in the text")
+        return replace(NONE, reason="no place name found in the text", source="text")
 
     def geocode_coords(self, value: object) -> GeoResult:
         """A coordinate in any accepted form → a point (admin codes by reverse geocoding)."""
         c = coords.parse(value)
         if not c.ok:
-            return replace(NONE, reason=c.reason)
+            return replace(NONE, reason=c.reason, source="coords")
         assert c.lon is not None and c.lat is not None
         return GeoResult(c.lon, c.lat, "point", 0.99, source="coords")
 
@@ -289,10 +306,13 @@ class Geocoder:
         try:
             la, lo = float(clean(lat) or "nan"), float(clean(lon) or "nan")
         except ValueError:
-            return replace(NONE, reason=f"latitude {lat!r} / longitude {lon!r} are not numbers")
+            return replace(
+                NONE, reason=f"latitude {lat!r} / longitude {lon!r} are not numbers",
+                source="coords",
+            )
         c = coords.from_lat_lon(la, lo)
         if not c.ok:
-            return replace(NONE, reason=c.reason)
+            return replace(NONE, reason=c.reason, source="coords")
         assert c.lon is not None and c.lat is not None
         return GeoResult(c.lon, c.lat, "point", 0.99, source="coords")
 
@@ -312,7 +332,8 @@ class Geocoder:
         distinct = list(dict.fromkeys(normalised))
         keys = {v: query_key(kind, v) for v in distinct}
         cached: dict[str, CachedAnswer] = {}
-        if self.use_cache and self.bind is not None:
+        use_cache = self.use_cache and kind != "coords"  # a point needs no cache
+        if use_cache and self.bind is not None:
             cached = cache_get(self.bind, [keys[v] for v in distinct if v])
         answers: dict[str, GeoResult] = {}
         fresh: list[str] = []
@@ -337,7 +358,7 @@ class Geocoder:
             a = answers[v]
             status = "pending" if a.ok and a.confidence < self.review_below else "auto"
             answers[v] = replace(a, review_status=status)
-        if self.use_cache and self.bind is not None:
+        if use_cache and self.bind is not None:
             cache_put(
                 self.bind,
                 [_to_cache(answers[v], _cache_query(kind, v)) for v in fresh if v],

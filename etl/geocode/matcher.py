@@ -64,6 +64,17 @@ def _last_occurrence(
     return best
 
 
+def _prefix(name_key: str, choices: list[tuple[str, str]]) -> str | None:
+    """The code of the longest name that starts ``name_key`` — a marker's name ran on into the
+    next words ("เขตบางรักทุกคืน" → บางรัก) — when that name is unique."""
+    hits = [(len(k), c) for k, c in choices if len(k) >= 3 and name_key.startswith(k)]
+    if not hits:
+        return None
+    longest = max(n for n, _ in hits)
+    codes = {c for n, c in hits if n == longest}
+    return codes.pop() if len(codes) == 1 else None
+
+
 def _fuzzy(name_key: str, choices: list[tuple[str, str]], cutoff: float) -> str | None:
     if not choices:
         return None
@@ -129,6 +140,10 @@ def _district_from_mention(mention: Mention, g: Gazetteer, m: Match) -> bool:
         if code:
             m.district, m.how["district"] = code, "fuzzy"
             return True
+    code = _prefix(k, g.districts_in.get(prov, []) if prov else g.level_keys["district"])
+    if code:
+        m.district, m.how["district"] = code, "prefix"
+        return True
     return False
 
 
@@ -178,6 +193,10 @@ def _in_district(mention: Mention, g: Gazetteer, m: Match) -> bool:
     if code:
         m.subdistrict, m.how["subdistrict"] = code, "fuzzy"
         return True
+    code = _prefix(k, choices)
+    if code:
+        m.subdistrict, m.how["subdistrict"] = code, "prefix"
+        return True
     return False
 
 
@@ -190,6 +209,10 @@ def _anywhere(mention: Mention, g: Gazetteer, m: Match) -> str | None:
         codes = [c for c in codes if c.startswith(m.province)]
     if len(codes) > 1 and m.postcode:
         codes = [c for c in codes if c in g.postcode_subdistricts.get(m.postcode, ())]
+    if not codes and mention.script == "th" and m.province:
+        choices = [(k, c) for k, c in g.level_keys["subdistrict"] if c.startswith(m.province)]
+        code = _prefix(key(mention.name), choices)
+        return code
     return codes[0] if len(codes) == 1 else None
 
 
@@ -217,6 +240,13 @@ def _subdistrict(parts: AddressParts, g: Gazetteer, m: Match) -> None:
         found = _last_occurrence(parts.text, g, f"s:{m.district}", excluded)
         if found is not None:
             m.subdistrict, m.how["subdistrict"] = found[0], "scan"
+    if m.subdistrict is None and m.district is None and m.postcode:
+        # No district: the postcode's own subdistricts, when exactly one is named in the line.
+        names = {c: g.areas[c].name_th for c in g.postcode_subdistricts[m.postcode]}
+        hits = [c for c, n in names.items() if len(n) >= 3 and n in parts.text]
+        if len(hits) == 1:
+            m.subdistrict, m.how["subdistrict"] = hits[0], "postcode-scan"
+            m.district, m.how["district"] = hits[0][:4], "postcode"
     if m.subdistrict:
         m.district = m.district or m.subdistrict[:4]
         m.province = m.province or m.subdistrict[:2]

@@ -84,6 +84,10 @@ def best(found: list[Found]) -> list[Found]:
     """Mentions ordered by how far they can be trusted as *the* place of the text: marked before
     unmarked, more specific before less, later before earlier; a subdistrict or district whose
     parent area is also named comes first."""
+    # Where one piece of text reads as several areas and a marker names its level
+    # ("เขตบางรัก"), the other readings (แขวงบางรัก) go.
+    marked_spans = {(f.start, len(f.name)) for f in found if f.marked}
+    found = [f for f in found if f.marked or (f.start, len(f.name)) not in marked_spans]
     codes = {f.ref for f in found if f.level in ("province", "district", "subdistrict")}
 
     def supported(f: Found) -> bool:
