@@ -423,7 +423,7 @@ def import_admin(
 
 
 @app.command("geocode")
-def geocode(
+def geocode(  # noqa: PLR0917 - typer maps each option to a parameter
     input_csv: Annotated[Path, typer.Argument(metavar="INPUT.csv", help="CSV file to geocode")],
     out: Annotated[Path, typer.Option("--out", help="CSV file to write")],
     address_column: Annotated[
@@ -433,9 +433,7 @@ def geocode(
         str | None, typer.Option("--text-column", help="column with free text (tips)")
     ] = None,
     lat_column: Annotated[str | None, typer.Option("--lat-column", help="latitude column")] = None,
-    lon_column: Annotated[
-        str | None, typer.Option("--lon-column", help="longitude column")
-    ] = None,
+    lon_column: Annotated[str | None, typer.Option("--lon-column", help="longitude column")] = None,
     coords_column: Annotated[
         str | None, typer.Option("--coords-column", help="column with a coordinate in any form")
     ] = None,

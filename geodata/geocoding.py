@@ -284,10 +284,18 @@ def review_queue(bind: Bind, viewer: Viewer, *, limit: int = 100) -> list[Cached
 
 
 def _decide(
-    bind: Bind, viewer: Viewer, key: str, decision: str, detail: dict[str, Any], sets: str,
+    bind: Bind,
+    viewer: Viewer,
+    key: str,
+    decision: str,
+    *,
+    detail: dict[str, Any],
+    sets: str,
     params: dict[str, Any],
 ) -> CachedAnswer:
     _require_review(viewer)
+    if sets not in _SETS.values():
+        raise ValueError("unknown review update")
     with begin(bind) as conn:
         row = conn.execute(
             text(
@@ -311,14 +319,26 @@ def _decide(
     return _answer(row)
 
 
+# What each decision sets: the only SQL fragments _decide puts into its statement.
+_SETS = {
+    "accepted": "confidence = confidence",
+    "moved": "geom = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), precision = 'point', "
+    "confidence = 1.0, province_code = :prov, district_code = :dist, "
+    "subdistrict_code = :sub, reason = NULL",
+    "rejected": "geom = NULL, precision = 'none', confidence = 0, province_code = NULL, "
+    "district_code = NULL, subdistrict_code = NULL, reason = :reason",
+}
+
+
 def review_accept(bind: Bind, viewer: Viewer, key: str) -> CachedAnswer:
     """The machine's answer is right: keep it, and never ask again."""
-    return _decide(bind, viewer, key, "accepted", {}, "confidence = confidence", {})
+    return _decide(bind, viewer, key, "accepted", detail={}, sets=_SETS["accepted"], params={})
 
 
 def review_move(bind: Bind, viewer: Viewer, key: str, lon: float, lat: float) -> CachedAnswer:
     """The reviewer puts the pin at (lon, lat): a point answer with confidence 1, its admin
     codes read from the polygons that contain it."""
+    _require_review(viewer)
     if not (97.0 <= lon <= 106.0 and 5.3 <= lat <= 20.8):
         raise ReviewError(f"({lon}, {lat}) lies outside Thailand")
     ((sub, dist, prov),) = admin_codes_at(bind, [(lon, lat)])
@@ -327,16 +347,15 @@ def review_move(bind: Bind, viewer: Viewer, key: str, lon: float, lat: float) ->
         viewer,
         key,
         "moved",
-        {"lon": round(lon, 6), "lat": round(lat, 6)},
-        "geom = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), precision = 'point', "
-        "confidence = 1.0, province_code = :prov, district_code = :dist, "
-        "subdistrict_code = :sub, reason = NULL",
-        {"lon": float(lon), "lat": float(lat), "sub": sub, "dist": dist, "prov": prov},
+        detail={"lon": round(lon, 6), "lat": round(lat, 6)},
+        sets=_SETS["moved"],
+        params={"lon": float(lon), "lat": float(lat), "sub": sub, "dist": dist, "prov": prov},
     )
 
 
 def review_reject(bind: Bind, viewer: Viewer, key: str, reason: str) -> CachedAnswer:
     """The answer is wrong and nobody can place it: no point, with the reviewer's reason."""
+    _require_review(viewer)
     reason = " ".join(str(reason).split())[:300]
     if not reason:
         raise ReviewError("a rejection needs a reason")
@@ -345,8 +364,7 @@ def review_reject(bind: Bind, viewer: Viewer, key: str, reason: str) -> CachedAn
         viewer,
         key,
         "rejected",
-        {"reason": reason},
-        "geom = NULL, precision = 'none', confidence = 0, province_code = NULL, "
-        "district_code = NULL, subdistrict_code = NULL, reason = :reason",
-        {"reason": f"rejected by reviewer: {reason}"},
+        detail={"reason": reason},
+        sets=_SETS["rejected"],
+        params={"reason": f"rejected by reviewer: {reason}"},
     )

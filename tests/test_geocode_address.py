@@ -69,11 +69,17 @@ def test_admin_names(value: str, expected: dict[str, str]) -> None:
 
 
 def test_components_of_a_full_line() -> None:
-    p = parse("139/22 ซอย งามวงศ์วาน 43 ถนน งามวงศ์วาน แขวงทุ่งสองห้อง เขตหลักสี่ กรุงเทพมหานคร 10210 ประเทศไทย")
+    p = parse(
+        "139/22 ซอย งามวงศ์วาน 43 ถนน งามวงศ์วาน แขวงทุ่งสองห้อง เขตหลักสี่ กรุงเทพมหานคร 10210 ประเทศไทย"
+    )
     assert (p.house_no, p.soi, p.road, p.country) == ("139/22", "งามวงศ์วาน 43", "งามวงศ์วาน", True)
     p = parse("เลขที่ 12/3 หมู่ที่ 4 ถ.มิตรภาพ ต.ในเมือง อ.เมืองขอนแก่น จ.ขอนแก่น 40000")
     assert (p.house_no, p.moo, p.road, p.subdistrict, p.province) == (
-        "12/3", "4", "มิตรภาพ", "ในเมือง", "ขอนแก่น"
+        "12/3",
+        "4",
+        "มิตรภาพ",
+        "ในเมือง",
+        "ขอนแก่น",
     )
     # a soi or road name stops at its number and branch: the next word is a place name
     p = parse("119 ซอย อุดมสุข 18 บางนาใต้ เขตบางนา")

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from etl.geocode.geocoder import GeoResult, Geocoder
+from etl.geocode.geocoder import Geocoder, GeoResult
 from geodata.errors import SitawareError
 
 GEO_COLUMNS = (
@@ -102,15 +102,14 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]], str]:
     if dupes:
         raise GeocodeFileError(f"{path}: duplicate column names {dupes}")
     rows: list[dict[str, str]] = []
-    for line_no, values in enumerate(reader, start=2):
-        if not values or all(not v.strip() for v in values):
-            values = [""] * len(header)
+    for line_no, fields in enumerate(reader, start=2):
+        values = fields if any(v.strip() for v in fields) else [""] * len(header)
         if len(values) > len(header):
             raise GeocodeFileError(
                 f"{path}, row {line_no}: {len(values)} fields but the header has {len(header)}"
             )
-        values = values + [""] * (len(header) - len(values))
-        rows.append(dict(zip(header, values, strict=True)))
+        padded = values + [""] * (len(header) - len(values))
+        rows.append(dict(zip(header, padded, strict=True)))
     return header, rows, encoding
 
 
@@ -194,9 +193,7 @@ def geocode_rows(geocoder: Geocoder, rows: list[dict[str, str]], cols: Columns) 
     text: list[GeoResult | None] = [None] * n
     if cols.text:
         todo = [
-            i
-            for i in range(n)
-            if not any(x is not None and x.ok for x in (point[i], address[i]))
+            i for i in range(n) if not any(x is not None and x.ok for x in (point[i], address[i]))
         ]
         answers = geocoder.batch("text", [rows[i][cols.text] for i in todo])
         for i, a in zip(todo, answers, strict=True):
@@ -214,9 +211,7 @@ def _fmt(v: float | None, digits: int) -> str:
     return "" if v is None else f"{v:.{digits}f}"
 
 
-def geocode_file(
-    geocoder: Geocoder, src: Path, out: Path, given: Columns
-) -> FileReport:
+def geocode_file(geocoder: Geocoder, src: Path, out: Path, given: Columns) -> FileReport:
     """Geocode ``src`` into ``out`` (written whole, then renamed into place)."""
     header, rows, encoding = read_rows(src)
     cols, notes = choose_columns(src, header, given)

@@ -74,15 +74,21 @@ class Gazetteer:
     places: list[GazetteerPlace] = field(default_factory=list)
     # Full names to look for in text: (name, code), longest first.
     province_names: list[tuple[str, str]] = field(default_factory=list)
-    districts_in: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # prov → (key, code)
+    districts_in: dict[str, list[tuple[str, str]]] = field(
+        default_factory=dict
+    )  # prov → (key, code)
     subdistricts_in: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # dist → …
-    district_names_in: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # prov → (name, code)
+    district_names_in: dict[str, list[tuple[str, str]]] = field(
+        default_factory=dict
+    )  # prov → (name, code)
     subdistrict_names_in: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     by_key: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (level, key) → codes
     by_key_en: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     postcode_subdistricts: dict[str, list[str]] = field(default_factory=dict)
     place_by_key: dict[str, list[GazetteerPlace]] = field(default_factory=dict)
-    level_keys: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # level → (key, code)
+    level_keys: dict[str, list[tuple[str, str]]] = field(
+        default_factory=dict
+    )  # level → (key, code)
     _finders: dict[str, tuple[re.Pattern[str], dict[str, str]] | None] = field(
         default_factory=dict, repr=False
     )
@@ -115,8 +121,16 @@ class Gazetteer:
                     parent = by_code[r.parent_code]
                     lon, lat, point_level = parent.lon, parent.lat, parent.level
             areas[r.code] = Area(
-                r.code, r.level, r.name_th, r.name_en, lon, lat, point_level, r.postcodes,
-                r.official, r.area_km2,
+                r.code,
+                r.level,
+                r.name_th,
+                r.name_en,
+                lon,
+                lat,
+                point_level,
+                r.postcodes,
+                r.official,
+                r.area_km2,
             )
         g = cls(areas=areas, places=list(places or []))
         g._index()
@@ -176,7 +190,9 @@ class Gazetteer:
         places = gazetteer_places(bind)
         with connect(bind) as conn:
             changes = conn.execute(
-                sql_text("SELECT old_code, new_codes FROM admin_area_change WHERE new_codes <> '{}'")
+                sql_text(
+                    "SELECT old_code, new_codes FROM admin_area_change WHERE new_codes <> '{}'"
+                )
             ).all()
         successors = {str(c.old_code): list(c.new_codes) for c in changes}
         return cls.from_rows(rows, places, successors)

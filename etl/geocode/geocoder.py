@@ -167,8 +167,8 @@ class Geocoder:
         )
 
     def _plus_code(self, parts: AddressParts, m: Match) -> GeoResult | None:
-        for code in reversed(parts.plus_codes):
-            code = code.upper()
+        for written in reversed(parts.plus_codes):
+            code = written.upper()
             if not olc.isValid(code):
                 continue
             if olc.isShort(code):
@@ -215,7 +215,8 @@ class Geocoder:
             return r
         if parts.coordinate is not None and parts.coordinate.ok:
             c = parts.coordinate
-            assert c.lon is not None and c.lat is not None
+            assert c.lon is not None
+            assert c.lat is not None
             return self._point(c.lon, c.lat, m, "coords")
         if m.code is not None:
             area = self.g.areas[m.code]
@@ -243,10 +244,11 @@ class Geocoder:
             if f.level == "place":
                 pid = int(f.ref.split(":")[1])
                 p = next(p for p in self.g.places if p.id == pid)
-                return GeoResult(p.lon, p.lat, "place", 0.2, p.province_code, None, None, None,
-                                 "place")
+                return GeoResult(
+                    p.lon, p.lat, "place", 0.2, p.province_code, None, None, None, "place"
+                )
             if f.level == "poi":
-                name, lon, lat = index.pois[int(f.ref.split(":")[1])]
+                _, lon, lat = index.pois[int(f.ref.split(":")[1])]
                 return GeoResult(lon, lat, "place", 0.6, None, None, None, None, "place")
         return None
 
@@ -280,17 +282,15 @@ class Geocoder:
         found = best(self.mentions().find(text))
         for f in found:
             if f.level in ("subdistrict", "district", "province"):
-                strong = f.marked or any(
-                    o.ref != f.ref and f.ref.startswith(o.ref) for o in found
-                )
+                strong = f.marked or any(o.ref != f.ref and f.ref.startswith(o.ref) for o in found)
                 conf = {"subdistrict": 0.75, "district": 0.25, "province": 0.05}[f.level]
                 if not strong:
                     conf *= 0.5
                 return self._area_result(f.ref, conf, "text")
             if f.level in ("place", "poi"):
-                r = self._place(f.name)
-                if r is not None:
-                    return replace(r, source="text")
+                placed = self._place(f.name)
+                if placed is not None:
+                    return replace(placed, source="text")
         return replace(NONE, reason="no place name found in the text", source="text")
 
     def geocode_coords(self, value: object) -> GeoResult:
@@ -298,7 +298,8 @@ class Geocoder:
         c = coords.parse(value)
         if not c.ok:
             return replace(NONE, reason=c.reason, source="coords")
-        assert c.lon is not None and c.lat is not None
+        assert c.lon is not None
+        assert c.lat is not None
         return GeoResult(c.lon, c.lat, "point", 0.99, source="coords")
 
     def geocode_lat_lon(self, lat: object, lon: object) -> GeoResult:
@@ -307,13 +308,15 @@ class Geocoder:
             la, lo = float(clean(lat) or "nan"), float(clean(lon) or "nan")
         except ValueError:
             return replace(
-                NONE, reason=f"latitude {lat!r} / longitude {lon!r} are not numbers",
+                NONE,
+                reason=f"latitude {lat!r} / longitude {lon!r} are not numbers",
                 source="coords",
             )
         c = coords.from_lat_lon(la, lo)
         if not c.ok:
             return replace(NONE, reason=c.reason, source="coords")
-        assert c.lon is not None and c.lat is not None
+        assert c.lon is not None
+        assert c.lat is not None
         return GeoResult(c.lon, c.lat, "point", 0.99, source="coords")
 
     def _one(self, kind: Kind, value: str) -> GeoResult:
@@ -350,9 +353,15 @@ class Geocoder:
                 if answers[v].precision == "none" and v and kind != "coords":
                     got = self.online.geocode(v)
                     if got is not None:
-                        answers[v] = replace(answers[v], lon=got[0], lat=got[1],
-                                             precision="place", confidence=0.3, reason=None,
-                                             source="online")
+                        answers[v] = replace(
+                            answers[v],
+                            lon=got[0],
+                            lat=got[1],
+                            precision="place",
+                            confidence=0.3,
+                            reason=None,
+                            source="online",
+                        )
                         self._reverse([v], answers, keep_precision=True)
         for v in fresh:
             a = answers[v]

@@ -110,7 +110,7 @@ def _province(parts: AddressParts, g: Gazetteer, m: Match) -> None:
             m.province, m.how["province"] = provs.pop(), "postcode"
 
 
-def _district_from_mention(mention: Mention, g: Gazetteer, m: Match) -> bool:
+def _district_from_mention(mention: Mention, g: Gazetteer, m: Match) -> bool:  # noqa: PLR0911 - one exit per way of matching
     k = key(mention.name)
     prov = m.province
     if mention.script == "en":
@@ -169,7 +169,7 @@ def _district(parts: AddressParts, g: Gazetteer, m: Match) -> None:
         m.province, m.how["province"] = m.district[:2], "district"
 
 
-def _in_district(mention: Mention, g: Gazetteer, m: Match) -> bool:
+def _in_district(mention: Mention, g: Gazetteer, m: Match) -> bool:  # noqa: PLR0911 - one exit per way of matching
     """The mention as a subdistrict of the district already found: exact name, a newer name
     that extends it (คลองตัน → คลองตันเหนือ, when only one does), or a spelling variant."""
     assert m.district is not None

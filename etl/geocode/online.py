@@ -17,7 +17,7 @@ class OnlineGeocoder:
     """A Nominatim client limited to Thailand."""
 
     def __init__(self, url: str, user_agent: str, timeout: float = 5.0) -> None:
-        from geopy.geocoders import Nominatim  # noqa: PLC0415 - imported only when configured
+        from geopy.geocoders import Nominatim
 
         parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
@@ -39,7 +39,7 @@ class OnlineGeocoder:
 
     def geocode(self, query: str) -> tuple[float, float] | None:
         """(lon, lat) of the best hit in Thailand, or None (also when the server fails)."""
-        from geopy.exc import GeopyError  # noqa: PLC0415
+        from geopy.exc import GeopyError
 
         try:
             hit = self._client.geocode(query, country_codes="th", exactly_one=True)

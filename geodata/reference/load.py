@@ -213,7 +213,7 @@ def _load_changes(conn: Connection, changes: pd.DataFrame) -> None:
                     CAST(:new_codes AS varchar(6)[]), :kind, 'geothai')
             """
         ),
-        changes.to_dict("records"),
+        [{str(k): v for k, v in r.items()} for r in changes.to_dict("records")],
     )
 
 
