@@ -22,11 +22,15 @@ geodata_app = typer.Typer(help="Thai reference data: admin areas and gazetteer."
 user_app = typer.Typer(help="People who sign in: add, change role, disable, reset password.")
 token_app = typer.Typer(help="API tokens for scripts and other agencies.")
 audit_app = typer.Typer(help="The audit trail (append-only).")
+etl_app = typer.Typer(help="Load agency files: lodging sites, venues, tips.")
+quarantine_app = typer.Typer(help="Rows refused by a load: list, export, retry.")
+etl_app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(db_app, name="db")
 app.add_typer(geodata_app, name="geodata")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+app.add_typer(etl_app, name="etl")
 
 
 def _cli_actor() -> str:
@@ -464,6 +468,163 @@ def geocode(  # noqa: PLR0917 - typer maps each option to a parameter
         raise _fail(ValueError(f"{exc.filename or input_csv}: {exc.strerror}")) from exc
     typer.echo(report.summary(input_csv), err=True)
     typer.echo(f"written to {out} in {time.perf_counter() - started:.1f} s", err=True)
+
+
+def _etl_load(
+    kind: str, file: Path, profile: str | None, source: str | None, dry_run: bool
+) -> None:
+    import json as _json
+
+    from etl import pipeline
+    from etl.geocode.geocoder import Geocoder
+    from etl.sources import SourceError
+    from geodata import db
+
+    settings = get_settings()
+    engine = db.get_engine(settings)
+    progress = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        progress = console.log
+    try:
+        geocoder = Geocoder.load(engine, settings)
+        report = pipeline.run(
+            engine,
+            geocoder,
+            settings,
+            kind,  # type: ignore[arg-type]
+            file,
+            profile=profile,
+            source=source,
+            dry_run=dry_run,
+            started_by=_cli_actor(),
+            progress=progress,
+        )
+        if not dry_run:
+            _audited(
+                "import",
+                file.name,
+                {
+                    "kind": kind,
+                    "batch_id": report.batch_id,
+                    "read": report.read,
+                    "quarantined": report.quarantined,
+                },
+                object_type="etl_batch",
+            )
+    except (SitawareError, SourceError, ValueError) as exc:
+        raise _fail(exc) from exc
+    typer.echo(
+        f"{file.name}: read {report.read:,}, inserted {report.inserted:,}, updated "
+        f"{report.updated:,}, unchanged {report.unchanged:,}, quarantined {report.quarantined:,}"
+        + (" (dry run: nothing written)" if dry_run else ""),
+        err=True,
+    )
+    for note in report.notes:
+        typer.echo(f"  {note}", err=True)
+    if report.quarantined and report.batch_id:
+        typer.echo(f"  see them: sitaware etl quarantine list {report.batch_id}", err=True)
+    typer.echo(_json.dumps(_json.loads(report.json_line())))
+
+
+_PROFILE = typer.Option("--profile", help="source profile (sitaware etl profiles)")
+_SOURCE = typer.Option("--source", help="source code stored with each record")
+_DRY = typer.Option("--dry-run", help="validate and geocode, write nothing")
+
+
+@etl_app.command("lodging")
+def etl_lodging(
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GeoPackage or Shapefile")],
+    profile: Annotated[str | None, _PROFILE] = None,
+    source: Annotated[str | None, _SOURCE] = None,
+    dry_run: Annotated[bool, _DRY] = False,
+) -> None:
+    """Load lodging sites (hotels, guest houses, hostels)."""
+    _etl_load("lodging", file, profile, source, dry_run)
+
+
+@etl_app.command("venues")
+def etl_venues(
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GeoPackage or Shapefile")],
+    profile: Annotated[str | None, _PROFILE] = None,
+    source: Annotated[str | None, _SOURCE] = None,
+    dry_run: Annotated[bool, _DRY] = False,
+) -> None:
+    """Load sensitive venues (schools, temples, mosques, malls, hospitals, …)."""
+    _etl_load("venues", file, profile, source, dry_run)
+
+
+@etl_app.command("tips")
+def etl_tips(
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX, GeoJSON, GeoPackage or Shapefile")],
+    profile: Annotated[str | None, _PROFILE] = None,
+    source: Annotated[str | None, _SOURCE] = None,
+    dry_run: Annotated[bool, _DRY] = False,
+) -> None:
+    """Load tips (citizen reports, hotline exports)."""
+    _etl_load("tips", file, profile, source, dry_run)
+
+
+@etl_app.command("profiles")
+def etl_profiles() -> None:
+    """The source profiles that ship with sitaware."""
+    from etl.profiles import PROFILES
+
+    for p in PROFILES.values():
+        typer.echo(f"{p.name:<10} {p.kind:<8} source={p.source:<18} {p.description}")
+
+
+@etl_app.command("batches")
+def etl_batches(limit: Annotated[int, typer.Option("-n", help="how many")] = 20) -> None:
+    """The newest load batches and their counts."""
+    from geodata import db, load
+
+    for b in load.batches(db.get_engine(), limit=limit):
+        typer.echo(
+            f"{b.id:>6} {b.started_at:%Y-%m-%d %H:%M} {b.status:<9} {b.kind:<8} {b.source:<18} "
+            f"read {b.n_read:,} ins {b.n_inserted:,} upd {b.n_updated:,} "
+            f"same {b.n_unchanged:,} quar {b.n_quarantined:,}  {b.file_name or ''}"
+        )
+
+
+@quarantine_app.command("list")
+def quarantine_list(batch: Annotated[int, typer.Argument(help="batch id")]) -> None:
+    """The rows a batch refused: row number, reason code and message."""
+    from geodata import db, load
+
+    rows = load.quarantined(db.get_engine(), batch)
+    for q in rows:
+        typer.echo(f"row {q.row_number:>7}  {q.reason_code:<12} {q.message}")
+    typer.echo(f"{len(rows)} quarantined rows in batch {batch}", err=True)
+
+
+@quarantine_app.command("export")
+def quarantine_export(
+    batch: Annotated[int, typer.Argument(help="batch id")],
+    out: Annotated[Path | None, typer.Option("--out", help="CSV file (default: stdout)")] = None,
+) -> None:
+    """The refused rows as CSV: the raw columns plus row, reason_code and message."""
+    import csv
+
+    from geodata import db, load
+
+    rows = load.quarantined(db.get_engine(), batch)
+    columns = list(dict.fromkeys(k for q in rows for k in q.raw))
+    fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        w = csv.writer(fh)
+        w.writerow(["row", "reason_code", "message", *columns])
+        for q in rows:
+            w.writerow(
+                [q.row_number, q.reason_code, q.message, *(q.raw.get(c, "") for c in columns)]
+            )
+    finally:
+        if out:
+            fh.close()
+    if out:
+        typer.echo(f"{len(rows)} rows written to {out}", err=True)
 
 
 @app.command("serve")

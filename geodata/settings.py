@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +73,10 @@ class Settings(BaseSettings):
         description="Nominatim base URL for the optional online geocoder (off when unset)",
     )
     geocode_online_user_agent: str = Field(default="sitaware-geocoder")
+    reporter_key: SecretStr | None = Field(
+        default=None,
+        description="hex key for hashing reporters' contacts (default: <state_dir>/reporter.key)",
+    )
 
     @property
     def local_cluster(self) -> bool:

@@ -374,6 +374,30 @@ class Geocoder:
             )
         return [answers[v] for v in normalised]
 
+    def points(self, pts: Sequence[tuple[float, float]], *, chunk: int = 50_000) -> list[GeoResult]:
+        """Points already validated (lon, lat) → answers with admin codes, reverse-geocoded in
+        one indexed query per ``chunk`` points."""
+        out: list[GeoResult] = []
+        for i in range(0, len(pts), chunk):
+            part = pts[i : i + chunk]
+            codes = (
+                admin_codes_at(self.bind, part)
+                if self.bind is not None
+                else [(None,) * 3] * len(part)
+            )
+            for (lon, lat), (sub, dist, prov) in zip(part, codes, strict=True):
+                if prov is None and self.bind is not None:
+                    out.append(
+                        replace(
+                            NONE,
+                            reason="the point lies outside every Thai province",
+                            source="coords",
+                        )
+                    )
+                else:
+                    out.append(GeoResult(lon, lat, "point", 0.99, prov, dist, sub, None, "coords"))
+        return out
+
     def _reverse(
         self, values: list[str], answers: dict[str, GeoResult], *, keep_precision: bool = False
     ) -> None:

@@ -1,0 +1,148 @@
+"""One ETL job: read → validate → geocode → load (one transaction), with every row accounted
+for: read = inserted + updated + unchanged + quarantined."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl import profiles, sources
+from etl.geocode.geocoder import Geocoder, GeoResult
+from etl.validate import Record, Validated, validate
+from geodata.db import Bind
+from geodata.load import BatchMeta, BatchReport, QuarantineRow, load_batch
+from geodata.settings import Settings
+
+Progress = Callable[[str], None]
+
+
+def reporter_key(settings: Settings) -> bytes:
+    """The key reporters' contacts are hashed with: SITAWARE_REPORTER_KEY, else a random key
+    kept in ``<state_dir>/reporter.key`` (created on first use, readable by the owner only)."""
+    if settings.reporter_key is not None:
+        return bytes.fromhex(settings.reporter_key.get_secret_value())
+    path = settings.state_dir / "reporter.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, streamed."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class Located:
+    """A record with its geocoder answer."""
+
+    record: Record
+    answer: GeoResult
+
+
+def geocode(
+    geocoder: Geocoder, kind: str, v: Validated
+) -> tuple[list[Located], list[QuarantineRow]]:
+    """Points are reverse-geocoded; addresses, then tip texts, are geocoded. A lodging site or
+    venue that cannot be placed is quarantined with the geocoder's reason; a tip is kept (its
+    text may still be placed by a person in review)."""
+    recs = v.records
+    answers: list[GeoResult | None] = [None] * len(recs)
+    pts: list[tuple[float, float]] = []
+    with_point: list[int] = []
+    for i, r in enumerate(recs):
+        if r.lon is not None and r.lat is not None:
+            with_point.append(i)
+            pts.append((r.lon, r.lat))
+    for i, a in zip(with_point, geocoder.points(pts), strict=True):
+        answers[i] = a
+    todo = [i for i in range(len(recs)) if answers[i] is None and recs[i].address]
+    for i, a in zip(todo, geocoder.batch("address", [recs[i].address for i in todo]), strict=True):
+        answers[i] = a
+    if kind == "tips":
+        todo = [i for i in range(len(recs)) if not _placed(answers[i]) and recs[i].text]
+        for i, a in zip(todo, geocoder.batch("text", [recs[i].text for i in todo]), strict=True):
+            if a.ok or answers[i] is None:
+                answers[i] = a
+    located: list[Located] = []
+    rejected: list[QuarantineRow] = []
+    for rec, ans in zip(recs, answers, strict=True):
+        a = ans or GeoResult(None, None, "none", 0.0, reason="no location")
+        if not a.ok and kind != "tips":
+            raw = {"source_id": rec.source_id, **{k: v for k, v in rec.values.items() if v}}
+            rejected.append(
+                QuarantineRow(rec.number, raw, "geocode", f"cannot be placed: {a.reason}")
+            )
+            continue
+        located.append(Located(rec, a))
+    return located, rejected
+
+
+def _placed(a: GeoResult | None) -> bool:
+    return a is not None and a.ok
+
+
+def to_columns(loc: Located) -> dict[str, object]:
+    """A located record as the loader's columns."""
+    a = loc.answer
+    return {
+        **loc.record.values,
+        "source_id": loc.record.source_id,
+        "lon": a.lon,
+        "lat": a.lat,
+        "geo_precision": a.precision,
+        "geo_confidence": round(a.confidence, 3),
+        "province_code": a.province_code,
+        "district_code": a.district_code,
+        "subdistrict_code": a.subdistrict_code,
+    }
+
+
+def run(
+    bind: Bind,
+    geocoder: Geocoder,
+    settings: Settings,
+    kind: profiles.Kind,
+    path: Path,
+    *,
+    profile: str | None = None,
+    source: str | None = None,
+    dry_run: bool = False,
+    started_by: str | None = None,
+    progress: Progress | None = None,
+) -> BatchReport:
+    """Load one file. Raises SourceError (file-level problems) before anything is written."""
+    say = progress or (lambda _msg: None)
+    prof = profiles.get(profile, kind)
+    say(f"reading {path.name}")
+    table = sources.read(path)
+    say(f"validating {len(table.rows):,} rows")
+    v = validate(table, prof, reporter_key(settings))
+    say(f"geocoding {len(v.records):,} records")
+    located, unplaced = geocode(geocoder, kind, v)
+    quarantine = [QuarantineRow(r.number, r.raw, r.code, r.message) for r in v.rejected] + unplaced
+    meta = BatchMeta(
+        kind=kind,
+        source=source or prof.source,
+        profile=prof.name,
+        file_name=path.name,
+        file_sha256=file_sha256(path),
+        started_by=started_by,
+    )
+    say(f"loading {len(located):,} records")
+    report = load_batch(bind, meta, [to_columns(x) for x in located], quarantine, dry_run=dry_run)
+    report.notes = table.notes + report.notes
+    if v.mapping:
+        report.notes.append("columns: " + ", ".join(f"{t}←{c}" for t, c in v.mapping.items()))
+    return report

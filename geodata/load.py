@@ -1,0 +1,315 @@
+"""Loading a batch of records: COPY into staging, one set-based upsert, one transaction.
+
+- Natural key ``(source, source_id)``; a row whose ``row_hash`` is unchanged is not touched.
+- The ``etl_batch`` ledger row, the records and the quarantined rows commit together: a crash
+  (even ``kill -9``) mid-batch leaves nothing of it visible, and a re-run completes it.
+- A batch that fails with an error is recorded afterwards as ``failed``, with the error.
+- Table and column names come from the allow-list below, never from input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from geodata.bulk import copy_to_temp
+from geodata.db import Bind, begin, connect
+
+COMMON = (
+    ("source", "text"),
+    ("source_id", "text"),
+    ("name_th", "text"),
+    ("name_en", "text"),
+    ("address_raw", "text"),
+    ("lon", "double precision"),
+    ("lat", "double precision"),
+    ("geo_precision", "text"),
+    ("geo_confidence", "double precision"),
+    ("province_code", "text"),
+    ("district_code", "text"),
+    ("subdistrict_code", "text"),
+    ("row_hash", "text"),
+)
+TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "lodging": (
+        "lodging_site",
+        (("lodging_type", "text"), ("rooms", "integer"), ("contact", "text")),
+    ),
+    "venues": (
+        "venue",
+        (("category", "text"), ("sensitivity", "smallint"), ("contact", "text")),
+    ),
+    "tips": (
+        "tip",
+        (
+            ("reported_at", "timestamptz"),
+            ("channel", "text"),
+            ("category", "text"),
+            ("text", "text"),
+            ("status", "text"),
+            ("reliability", "text"),
+            ("reporter_hash", "text"),
+        ),
+    ),
+}
+
+
+class DryRunDone(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside the transaction of a dry run so that it rolls back."""
+
+
+@dataclass
+class BatchMeta:
+    """What a batch is: kind, source, profile, file and who ran it."""
+
+    kind: str
+    source: str
+    profile: str | None = None
+    file_name: str | None = None
+    file_sha256: str | None = None
+    started_by: str | None = None
+
+
+@dataclass
+class QuarantineRow:
+    """A row refused by validation (or by geocoding), with its raw content."""
+
+    row_number: int
+    raw: dict[str, Any]
+    reason_code: str
+    message: str
+
+
+@dataclass
+class BatchReport:
+    """The counts of one batch: read = inserted + updated + unchanged + quarantined."""
+
+    batch_id: int | None
+    read: int
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    status: str = "committed"
+    notes: list[str] = field(default_factory=list)
+
+    def json_line(self) -> str:
+        """The machine-readable summary the CLI prints."""
+        d = asdict(self)
+        d.pop("notes")
+        return json.dumps(d, separators=(", ", ": "))
+
+
+def row_hash(values: dict[str, Any]) -> str:
+    """A stable hash of a record's loaded values (what decides 'unchanged')."""
+    return hashlib.sha256(
+        json.dumps(values, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def _columns(kind: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    if kind not in TABLES:
+        raise ValueError(f"kind must be one of {', '.join(TABLES)}, not {kind!r}")
+    table, extra = TABLES[kind]
+    return table, COMMON + extra
+
+
+def _upsert_sql(table: str, cols: tuple[tuple[str, str], ...]) -> str:
+    names = [c for c, _ in cols if c not in ("lon", "lat")]
+    insert_cols = ", ".join([*names, "geom", "batch_id"])
+    select_cols = ", ".join(
+        [
+            *(f"s.{c}" for c in names),
+            "CASE WHEN s.lon IS NULL THEN NULL "
+            "ELSE ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) END",
+            ":batch_id",
+        ]
+    )
+    updates = ", ".join(
+        f"{c} = EXCLUDED.{c}"
+        for c in [*names, "geom", "batch_id"]
+        if c not in ("source", "source_id")
+    )
+    # Every identifier here comes from TABLES / COMMON (constants of this module).
+    return (
+        f"WITH up AS (INSERT INTO {table} AS t ({insert_cols}) "  # noqa: S608
+        f"SELECT {select_cols} FROM stage_records s "
+        f"ON CONFLICT (source, source_id) DO UPDATE SET {updates}, updated_at = now() "
+        "WHERE t.row_hash IS DISTINCT FROM EXCLUDED.row_hash "
+        "RETURNING (xmax = 0) AS inserted) "
+        "SELECT count(*) FILTER (WHERE inserted) AS inserted, "
+        "count(*) FILTER (WHERE NOT inserted) AS updated FROM up"
+    )
+
+
+def _write_quarantine(conn: Connection, batch_id: int, rows: Sequence[QuarantineRow]) -> None:
+    if not rows:
+        return
+    copy_to_temp(
+        conn,
+        "stage_quarantine",
+        [("row_number", "integer"), ("raw", "jsonb"), ("reason_code", "text"), ("message", "text")],
+        (
+            (
+                q.row_number,
+                json.dumps(q.raw, ensure_ascii=False, default=str),
+                q.reason_code[:32],
+                q.message[:2000],
+            )
+            for q in rows
+        ),
+    )
+    conn.execute(
+        text(
+            "INSERT INTO quarantine_row (batch_id, row_number, raw, reason_code, message) "
+            "SELECT :b, row_number, raw, reason_code, message FROM stage_quarantine "
+            "ORDER BY row_number"
+        ),
+        {"b": batch_id},
+    )
+
+
+def load_batch(
+    bind: Bind,
+    meta: BatchMeta,
+    records: Sequence[dict[str, Any]],
+    quarantined: Sequence[QuarantineRow] = (),
+    *,
+    dry_run: bool = False,
+) -> BatchReport:
+    """Load one batch all or nothing. ``records`` hold the columns of ``TABLES[meta.kind]``
+    plus the common ones (``lon``/``lat`` for the point); ``row_hash`` is computed here."""
+    table, cols = _columns(meta.kind)
+    names = [c for c, _ in cols]
+    staged = []
+    for r in records:
+        values = {c: r.get(c) for c in names if c != "row_hash"}
+        values["source"] = meta.source
+        values["row_hash"] = row_hash(values)
+        staged.append([values[c] for c in names])
+    report = BatchReport(None, read=len(records) + len(quarantined), quarantined=len(quarantined))
+    try:
+        with begin(bind) as conn:
+            batch_id = int(
+                conn.execute(
+                    text(
+                        "INSERT INTO etl_batch (kind, source, profile, file_name, file_sha256, "
+                        "started_by, n_read) VALUES (:kind, :source, :profile, :file_name, "
+                        ":file_sha256, :started_by, :n_read) RETURNING id"
+                    ),
+                    {**asdict(meta), "n_read": report.read},
+                ).scalar_one()
+            )
+            report.batch_id = batch_id
+            copy_to_temp(conn, "stage_records", list(cols), staged)
+            counts = conn.execute(text(_upsert_sql(table, cols)), {"batch_id": batch_id}).one()
+            report.inserted, report.updated = int(counts.inserted), int(counts.updated)
+            report.unchanged = len(staged) - report.inserted - report.updated
+            _write_quarantine(conn, batch_id, quarantined)
+            conn.execute(
+                text(
+                    "UPDATE etl_batch SET status = 'committed', n_inserted = :i, n_updated = :u, "
+                    "n_unchanged = :n, n_quarantined = :q, finished_at = now() WHERE id = :b"
+                ),
+                {
+                    "i": report.inserted,
+                    "u": report.updated,
+                    "n": report.unchanged,
+                    "q": report.quarantined,
+                    "b": batch_id,
+                },
+            )
+            if dry_run:
+                raise DryRunDone
+    except DryRunDone:
+        report.status, report.batch_id = "dry-run", None
+        report.notes.append("dry run: nothing was written")
+    except Exception as exc:
+        _record_failure(bind, meta, report.read, exc)
+        raise
+    return report
+
+
+def _record_failure(bind: Bind, meta: BatchMeta, n_read: int, exc: Exception) -> None:
+    try:
+        with begin(bind) as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO etl_batch (kind, source, profile, file_name, file_sha256, "
+                    "started_by, n_read, status, error, finished_at) VALUES (:kind, :source, "
+                    ":profile, :file_name, :file_sha256, :started_by, :n_read, 'failed', :error, "
+                    "now())"
+                ),
+                {
+                    **asdict(meta),
+                    "n_read": n_read,
+                    "error": f"{exc.__class__.__name__}: {exc}"[:2000],
+                },
+            )
+    except Exception:  # noqa: S110 - the original error is what the caller must see
+        pass
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One row of the ``etl_batch`` ledger."""
+
+    id: int
+    kind: str
+    source: str
+    profile: str | None
+    file_name: str | None
+    status: str
+    n_read: int
+    n_inserted: int
+    n_updated: int
+    n_unchanged: int
+    n_quarantined: int
+    error: str | None
+    started_at: dt.datetime
+
+
+def batches(bind: Bind, *, limit: int = 20) -> list[BatchRow]:
+    """The newest batches."""
+    with connect(bind) as conn:
+        rows = conn.execute(
+            text(
+                "SELECT id, kind, source, profile, file_name, status, n_read, n_inserted, "
+                "n_updated, n_unchanged, n_quarantined, error, started_at FROM etl_batch "
+                "ORDER BY id DESC LIMIT :n"
+            ),
+            {"n": max(1, min(int(limit), 1000))},
+        ).all()
+    return [BatchRow(*r) for r in rows]
+
+
+def quarantined(bind: Bind, batch_id: int) -> list[QuarantineRow]:
+    """The quarantined rows of a batch, in file order (unresolved ones)."""
+    with connect(bind) as conn:
+        rows = conn.execute(
+            text(
+                "SELECT row_number, raw, reason_code, message FROM quarantine_row "
+                "WHERE batch_id = :b AND resolved_at IS NULL ORDER BY row_number, id"
+            ),
+            {"b": int(batch_id)},
+        ).all()
+    return [QuarantineRow(int(r.row_number), dict(r.raw), r.reason_code, r.message) for r in rows]
+
+
+def resolve_quarantined(bind: Bind, batch_id: int, row_numbers: Sequence[int]) -> int:
+    """Mark quarantined rows as resolved (a retry loaded them)."""
+    with begin(bind) as conn:
+        result = conn.execute(
+            text(
+                "UPDATE quarantine_row SET resolved_at = now() WHERE batch_id = :b "
+                "AND row_number = ANY(:rows) AND resolved_at IS NULL"
+            ),
+            {"b": int(batch_id), "rows": [int(r) for r in row_numbers]},
+        )
+    return int(result.rowcount or 0)
