@@ -52,7 +52,7 @@ class Located:
 
 
 def geocode(
-    geocoder: Geocoder, kind: str, v: Validated
+    geocoder: Geocoder, kind: str, v: Validated, raw: dict[int, dict[str, str]] | None = None
 ) -> tuple[list[Located], list[QuarantineRow]]:
     """Points are reverse-geocoded; addresses, then tip texts, are geocoded. A lodging site or
     venue that cannot be placed is quarantined with the geocoder's reason; a tip is kept (its
@@ -79,10 +79,13 @@ def geocode(
     rejected: list[QuarantineRow] = []
     for rec, ans in zip(recs, answers, strict=True):
         a = ans or GeoResult(None, None, "none", 0.0, reason="no location")
+        row_raw = (raw or {}).get(rec.number) or {"source_id": rec.source_id}
+        if rec.lon is not None and not a.ok:  # a point given, but not in Thailand
+            rejected.append(QuarantineRow(rec.number, row_raw, "coords", f"the point: {a.reason}"))
+            continue
         if not a.ok and kind != "tips":
-            raw = {"source_id": rec.source_id, **{k: v for k, v in rec.values.items() if v}}
             rejected.append(
-                QuarantineRow(rec.number, raw, "geocode", f"cannot be placed: {a.reason}")
+                QuarantineRow(rec.number, row_raw, "geocode", f"cannot be placed: {a.reason}")
             )
             continue
         located.append(Located(rec, a))
@@ -130,7 +133,7 @@ def run(
     say(f"validating {len(table.rows):,} rows")
     v = validate(table, prof, reporter_key(settings))
     say(f"geocoding {len(v.records):,} records")
-    located, unplaced = geocode(geocoder, kind, v)
+    located, unplaced = geocode(geocoder, kind, v, {r.number: r.values for r in table.rows})
     quarantine = [QuarantineRow(r.number, r.raw, r.code, r.message) for r in v.rejected] + unplaced
     meta = BatchMeta(
         kind=kind,

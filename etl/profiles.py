@@ -64,7 +64,7 @@ LODGING_TYPES: MappingProxyType[str, str] = MappingProxyType(
 COMMON_HEADERS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
     {
         "source_id": ("id", "source_id", "ref", "code", "รหัส", "เลขที่", "ticket_id", "เลขทะเบียน",
-                      "เลขที่ใบอนุญาต", "license_no", "osm_id"),
+                      "osm_id"),
         "name_th": ("ชื่อ", "ชื่อสถานที่", "ชื่อโรงแรม", "ชื่อภาษาไทย", "name_th", "ชื่อสถานประกอบการ"),
         "name_en": ("name_en", "english_name", "ชื่อภาษาอังกฤษ", "name:en"),
         "name": ("name", "place_name", "title"),
@@ -72,6 +72,7 @@ COMMON_HEADERS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         "lat": ("lat", "latitude", "ละติจูด", "y"),
         "lon": ("lon", "lng", "long", "longitude", "ลองจิจูด", "x"),
         "coords": ("coords", "coordinates", "พิกัด", "location", "latlon", "lat_lon"),
+        "wkt": ("wkt", "geometry", "geom", "the_geom", "รูปแปลง"),
         "contact": ("contact", "phone", "tel", "โทรศัพท์", "เบอร์โทร", "ติดต่อ"),
     }
 )  # fmt: skip
@@ -80,6 +81,9 @@ KIND_HEADERS: MappingProxyType[str, MappingProxyType[str, tuple[str, ...]]] = Ma
         "lodging": MappingProxyType({
             "lodging_type": ("type", "lodging_type", "ประเภท", "ประเภทที่พัก", "tourism"),
             "rooms": ("rooms", "จำนวนห้อง", "ห้อง", "room_count"),
+            "licence_no": ("licence_no", "license_no", "เลขที่ใบอนุญาต", "ใบอนุญาตเลขที่"),
+            "licence_expires": ("licence_expires", "license_expiry", "expires",
+                                "วันหมดอายุใบอนุญาต", "ใบอนุญาตหมดอายุ"),
         }),
         "venues": MappingProxyType({
             "category": ("category", "type", "ประเภท", "หมวด", "amenity"),

@@ -116,44 +116,61 @@ def _names(row: SourceRow, mapping: dict[str, str]) -> tuple[str | None, str | N
     return th or None, en or None
 
 
+def _lat_lon(lat_s: str, lon_s: str) -> tuple[float, float]:
+    try:
+        lat, lon = float(lat_s), float(lon_s)
+    except ValueError:
+        raise RowError(
+            "coords", f"latitude {lat_s!r} / longitude {lon_s!r} are not numbers"
+        ) from None
+    if any(math.isnan(v) or math.isinf(v) for v in (lat, lon)):
+        raise RowError("coords", "latitude or longitude is NaN or infinite")
+    if not coords.in_thailand(lon, lat):
+        if coords.in_thailand(lat, lon):
+            raise RowError(
+                "swapped",
+                f"latitude {lat_s} and longitude {lon_s} look swapped (Thailand is about "
+                "lat 5–21, lon 97–106)",
+            )
+        raise RowError("coords", f"({lat_s}, {lon_s}) is not a point in Thailand")
+    return lon, lat
+
+
+def _coords_text(raw: str, order: str) -> tuple[float, float]:
+    if order == "lonlat":
+        parts = [p.strip() for p in raw.strip("[]() ").replace("'", "").split(",")]
+        try:
+            lon, lat = float(parts[0]), float(parts[1])
+        except (ValueError, IndexError):
+            raise RowError("coords", f"coordinates {raw[:40]!r} are not 'lon,lat'") from None
+        c = coords.from_lat_lon(lat, lon)
+        if not c.ok or c.swapped:
+            raise RowError("coords", f"{raw[:40]!r}: {c.reason or 'not lon,lat in Thailand'}")
+        return lon, lat
+    c = coords.parse(raw)
+    if c.lon is None or c.lat is None:
+        raise RowError("coords", f"{raw[:40]!r}: {c.reason}")
+    return c.lon, c.lat
+
+
 def _point(
     row: SourceRow, mapping: dict[str, str], profile: Profile
 ) -> tuple[float | None, float | None]:
+    """The record's point from lat/lon columns, a coordinate column, a WKT column or the
+    file's own geometry, in that order."""
     lat_s, lon_s = _get(row, mapping, "lat"), _get(row, mapping, "lon")
     if lat_s or lon_s:
-        try:
-            lat, lon = float(lat_s), float(lon_s)
-        except ValueError:
-            raise RowError(
-                "coords", f"latitude {lat_s!r} / longitude {lon_s!r} are not numbers"
-            ) from None
-        if any(math.isnan(v) or math.isinf(v) for v in (lat, lon)):
-            raise RowError("coords", "latitude or longitude is NaN or infinite")
-        if not coords.in_thailand(lon, lat):
-            if coords.in_thailand(lat, lon):
-                raise RowError(
-                    "swapped",
-                    f"latitude {lat_s} and longitude {lon_s} look swapped (Thailand is about "
-                    "lat 5–21, lon 97–106)",
-                )
-            raise RowError("coords", f"({lat_s}, {lon_s}) is not a point in Thailand")
-        return lon, lat
+        return _lat_lon(lat_s, lon_s)
     raw = _get(row, mapping, "coords")
     if raw:
-        if profile.coords_order == "lonlat":
-            parts = [p.strip() for p in raw.strip("[]() ").replace("'", "").split(",")]
-            try:
-                lon, lat = float(parts[0]), float(parts[1])
-            except (ValueError, IndexError):
-                raise RowError("coords", f"coordinates {raw[:40]!r} are not 'lon,lat'") from None
-            c = coords.from_lat_lon(lat, lon)
-            if not c.ok or c.swapped:
-                raise RowError("coords", f"{raw[:40]!r}: {c.reason or 'not lon,lat in Thailand'}")
-            return lon, lat
-        c = coords.parse(raw)
-        if not c.ok:
-            raise RowError("coords", f"{raw[:40]!r}: {c.reason}")
-        return c.lon, c.lat
+        return _coords_text(raw, profile.coords_order)
+    wkt = _get(row, mapping, "wkt")
+    if wkt:
+        try:
+            geom = shapely.from_wkt(wkt)
+        except shapely.errors.GEOSException as exc:
+            raise RowError("geometry", f"unreadable WKT {wkt[:40]!r}: {exc}") from None
+        return _geometry_point(geom)
     if isinstance(row.geometry, BaseGeometry):
         return _geometry_point(row.geometry)
     return None, None
@@ -164,7 +181,8 @@ def _geometry_point(geom: BaseGeometry) -> tuple[float, float]:
         raise RowError("geometry", "empty geometry")
     if not geom.is_valid:
         repaired = shapely.make_valid(geom)
-        if repaired.is_empty or (repaired.area == 0 and geom.area > 0):
+        polygonal = geom.geom_type in ("Polygon", "MultiPolygon")
+        if repaired.is_empty or (polygonal and repaired.area == 0):
             raise RowError(
                 "geometry",
                 f"invalid geometry that cannot be repaired: {shapely.is_valid_reason(geom)}",
@@ -213,10 +231,20 @@ def _kind_values(row: SourceRow, m: dict[str, str], profile: Profile, key: bytes
     if profile.kind == "lodging":
         t = g("lodging_type").casefold()
         ltype = next((v for k, v in LODGING_TYPES.items() if k in t), t or None)
+        expires = None
+        if g("licence_expires"):
+            try:
+                expires = parse_datetime(g("licence_expires")).date()
+            except ThaiDateError as exc:
+                raise RowError(
+                    "date", f"licence_expires {g('licence_expires')[:30]!r}: {exc}"
+                ) from None
         return {
             "lodging_type": ltype[:32] if ltype else None,
             "rooms": _int(g("rooms"), "rooms", 0, 20_000),
             "contact": g("contact")[:200] or None,
+            "licence_no": g("licence_no")[:64] or None,
+            "licence_expires": expires,
         }
     if profile.kind == "venues":
         return {

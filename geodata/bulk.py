@@ -41,6 +41,7 @@ def copy_to_temp(
         "jsonb",
         "timestamptz",
         "smallint",
+        "date",
     }
     for _, typ in columns:
         if typ not in allowed_types:

@@ -118,21 +118,41 @@ def gazetteer_places(bind: Bind) -> list[GazetteerPlace]:
     ]
 
 
+NEAR_DEG = 0.02  # about 2 km: a point this close to an outline belongs to it
+
+
 def admin_codes_at(
     bind: Bind, points: Sequence[tuple[float, float]]
 ) -> list[tuple[str | None, str | None, str | None]]:
     """(subdistrict, district, province) codes containing each (lon, lat), in input order, in
     one indexed query. Where a subdistrict polygon holds the point, the district and province
-    are its own (the hierarchy stays consistent even where outlines of other levels overlap)."""
+    are its own (the hierarchy stays consistent even where outlines of other levels overlap).
+    A point no polygon holds takes the nearest subdistrict within about 2 km (a pier on the
+    river, a gap between simplified outlines); farther away it has no codes."""
     if not points:
         return []
     lons = [float(p[0]) for p in points]
     lats = [float(p[1]) for p in points]
     with connect(bind) as conn:
         rows = conn.execute(sql("admin_codes_at_points"), {"lons": lons, "lats": lats}).all()
+        subs = [r.subdistrict_code for r in rows]
+        dists = [r.district_code for r in rows]
+        missing = [i for i, s in enumerate(subs) if s is None]
+        if missing:
+            near = conn.execute(
+                sql("admin_codes_near_points"),
+                {
+                    "lons": [lons[i] for i in missing],
+                    "lats": [lats[i] for i in missing],
+                    "max_deg": NEAR_DEG,
+                },
+            ).all()
+            for i, r in zip(missing, near, strict=True):
+                subs[i] = r.subdistrict_code
+                dists[i] = dists[i] or r.district_code
     out: list[tuple[str | None, str | None, str | None]] = []
-    for r in rows:
-        sub, dist, prov = r.subdistrict_code, r.district_code, r.province_code
+    for r, sub, dist in zip(rows, subs, dists, strict=True):
+        prov = r.province_code
         if sub:
             dist, prov = sub[:4], sub[:2]
         elif dist:

@@ -39,7 +39,13 @@ COMMON = (
 TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "lodging": (
         "lodging_site",
-        (("lodging_type", "text"), ("rooms", "integer"), ("contact", "text")),
+        (
+            ("lodging_type", "text"),
+            ("rooms", "integer"),
+            ("contact", "text"),
+            ("licence_no", "text"),
+            ("licence_expires", "date"),
+        ),
     ),
     "venues": (
         "venue",

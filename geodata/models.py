@@ -140,6 +140,8 @@ class LodgingSite(_Located, Base):
     lodging_type: Mapped[str | None] = mapped_column(Text)
     rooms: Mapped[int | None] = mapped_column(Integer)
     contact: Mapped[str | None] = mapped_column(Text)
+    licence_no: Mapped[str | None] = mapped_column(Text)
+    licence_expires: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Venue(_Located, Base):

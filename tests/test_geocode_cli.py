@@ -134,7 +134,6 @@ def test_columns_recognised_when_not_named(runner: CliRunner, tmp_path: Path) ->
         (b"id,addr\n1,x\n", ["--address-column", "address"], "no column 'address'"),
         (b"", ["--address-column", "a"], "empty file"),
         (b"\x00\x01\x02binary", ["--address-column", "a"], "binary"),
-        (b"id,a\n1,x,y,z\n", ["--address-column", "a"], "row 2"),
         (b"id,a\n1,x\n", ["--lat-column", "a"], "go together"),
         (b"id,foo\n1,x\n", [], "no column to geocode"),
     ],
@@ -148,6 +147,17 @@ def test_bad_input_names_file_and_reason(
     assert result.exit_code == 1
     assert "bad.csv" in result.output and message in result.output
     assert not out.exists()
+
+
+def test_unreadable_row_is_explained(runner: CliRunner, tmp_path: Path) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes("id,a\n1,x,y,z\n2,แขวงลุมพินี เขตปทุมวัน\n".encode())
+    result = runner.invoke(app, ["geocode", str(src), "--out", str(out), "--address-column", "a"])
+    assert result.exit_code == 0, result.output
+    bad, good = _read(out)
+    assert bad["geo_precision"] == "none" and "row 2" in bad["geo_reason"]
+    assert "4 fields" in bad["geo_reason"]
+    assert good["geo_subdistrict_code"] == "100704"
 
 
 def test_missing_input_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -9,12 +9,13 @@ address; otherwise the free text. Reads UTF-8 (with or without BOM) and TIS-620/
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from etl.geocode.geocoder import Geocoder, GeoResult
+from etl.sources import SourceError, SourceRow
+from etl.sources.tabular import read_csv
 from geodata.errors import SitawareError
 
 GEO_COLUMNS = (
@@ -27,8 +28,6 @@ GEO_COLUMNS = (
     "geo_subdistrict_code",
     "geo_reason",
 )
-ENCODINGS = ("utf-8-sig", "cp874")  # cp874 is TIS-620 plus a few Windows characters
-MAX_BYTES = 500 * 1024 * 1024
 
 
 class GeocodeFileError(SitawareError):
@@ -66,51 +65,15 @@ class FileReport:
         return "\n".join(lines)
 
 
-def read_text(path: Path) -> tuple[str, str]:
-    """The file's text and the encoding it was read with."""
+def read_rows(path: Path) -> tuple[list[str], list[SourceRow], str]:
+    """Header, rows and encoding of a CSV file (``etl.sources`` reads it)."""
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise GeocodeFileError(f"{path}: cannot read ({exc.strerror})") from exc
-    if size > MAX_BYTES:
-        raise GeocodeFileError(f"{path}: {size:,} bytes is over the {MAX_BYTES:,}-byte limit")
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise GeocodeFileError(f"{path}: binary data (NUL bytes), not a CSV text file")
-    for enc in ENCODINGS:
-        try:
-            return raw.decode(enc), "TIS-620/cp874" if enc == "cp874" else "UTF-8"
-        except UnicodeDecodeError:
-            continue
-    raise GeocodeFileError(f"{path}: neither UTF-8 nor TIS-620/cp874 text")
-
-
-def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]], str]:
-    """Header, rows (as dicts of strings) and encoding of a CSV file."""
-    text, encoding = read_text(path)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t|", key=first_line.count)  # the header tells the delimiter
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise GeocodeFileError(f"{path}: empty file (no header row)") from None
-    header = [h.strip() for h in header]
-    if not any(header):
-        raise GeocodeFileError(f"{path}: the header row is empty")
-    dupes = [h for h, n in Counter(header).items() if n > 1]
-    if dupes:
-        raise GeocodeFileError(f"{path}: duplicate column names {dupes}")
-    rows: list[dict[str, str]] = []
-    for line_no, fields in enumerate(reader, start=2):
-        values = fields if any(v.strip() for v in fields) else [""] * len(header)
-        if len(values) > len(header):
-            raise GeocodeFileError(
-                f"{path}, row {line_no}: {len(values)} fields but the header has {len(header)}"
-            )
-        padded = values + [""] * (len(header) - len(values))
-        rows.append(dict(zip(header, padded, strict=True)))
-    return header, rows, encoding
+        table = read_csv(path)
+    except (SourceError, OSError) as exc:
+        raise GeocodeFileError(
+            str(exc) if isinstance(exc, SourceError) else f"{path}: {exc}"
+        ) from exc
+    return table.columns, table.rows, table.encoding or ""
 
 
 _GUESS = {
@@ -213,9 +176,15 @@ def _fmt(v: float | None, digits: int) -> str:
 
 def geocode_file(geocoder: Geocoder, src: Path, out: Path, given: Columns) -> FileReport:
     """Geocode ``src`` into ``out`` (written whole, then renamed into place)."""
-    header, rows, encoding = read_rows(src)
+    header, source_rows, encoding = read_rows(src)
     cols, notes = choose_columns(src, header, given)
+    rows = [{h: r.values.get(h, "") for h in header} for r in source_rows]
     results = geocode_rows(geocoder, rows, cols)
+    for i, src_row in enumerate(source_rows):  # a row that could not be read is not geocoded
+        if src_row.error:
+            results[i] = GeoResult(
+                None, None, "none", 0.0, reason=f"row {src_row.number}: {src_row.error}"
+            )
     clash = [c for c in GEO_COLUMNS if c in header]
     if clash:
         notes.append(f"input columns {clash} are replaced by this run's answers")

@@ -1,0 +1,107 @@
+"""Loading: every row loaded or quarantined with a reason; re-loads change nothing; edits update
+exactly the edited rows; a dry run writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, text
+
+from etl import pipeline
+from etl.geocode.gazetteer import Gazetteer
+from etl.geocode.geocoder import Geocoder
+from geodata.settings import Settings
+from tests.etl_files import MALFORMED_KINDS, lodging_file
+
+SETTINGS = Settings(database_url="postgresql://unused/db", reporter_key="00" * 32)
+
+
+@pytest.fixture
+def geocoder(gazetteer: Gazetteer, conn: Connection) -> Geocoder:
+    return Geocoder(gazetteer, conn)
+
+
+def _load(conn: Connection, geocoder: Geocoder, path: Path, **kw: object) -> pipeline.BatchReport:
+    return pipeline.run(conn, geocoder, SETTINGS, "lodging", path, **kw)  # type: ignore[arg-type]
+
+
+def test_good_and_malformed_rows(conn: Connection, geocoder: Geocoder, tmp_path: Path) -> None:
+    path = tmp_path / "registry.csv"
+    kinds = lodging_file(path, 10_000, 500)
+    r = _load(conn, geocoder, path)
+    assert (r.read, r.inserted, r.updated, r.unchanged, r.quarantined) == (
+        10_500,
+        10_000,
+        0,
+        0,
+        500,
+    )
+    rows = conn.execute(
+        text(
+            "SELECT row_number, reason_code, message, raw FROM quarantine_row "
+            "WHERE batch_id = :b ORDER BY row_number"
+        ),
+        {"b": r.batch_id},
+    ).all()
+    assert [q.row_number for q in rows] == sorted(kinds)
+    expected_code = {"nan": "coords", "outside": "coords"}
+    for q in rows:
+        kind = kinds[q.row_number]
+        assert q.reason_code == expected_code.get(kind, kind), (q.row_number, kind, q.message)
+        assert q.message
+        assert q.raw["id"].startswith("L1")  # the raw row is kept as it was read
+    assert {kinds[q.row_number] for q in rows} == set(MALFORMED_KINDS)
+    loaded = conn.execute(
+        text(
+            "SELECT count(*) AS n, count(*) FILTER (WHERE subdistrict_code IS NOT NULL) AS placed, "
+            "count(*) FILTER (WHERE licence_expires IS NOT NULL) AS dated, "
+            "count(DISTINCT lodging_type) AS types FROM lodging_site WHERE batch_id = :b"
+        ),
+        {"b": r.batch_id},
+    ).one()
+    assert loaded.n == 10_000 and loaded.placed == 10_000 and loaded.dated == 10_000
+    assert loaded.types == 3  # โรงแรม / Hotel → hotel, hostel, เกสต์เฮาส์ → guest_house
+    batch = conn.execute(text("SELECT * FROM etl_batch WHERE id = :b"), {"b": r.batch_id}).one()
+    assert (batch.status, batch.n_read, batch.n_inserted, batch.n_quarantined) == (
+        "committed",
+        10_500,
+        10_000,
+        500,
+    )
+    assert batch.file_sha256 == pipeline.file_sha256(path)
+
+
+def test_reload_changes_nothing_and_edits_update(
+    conn: Connection, geocoder: Geocoder, tmp_path: Path
+) -> None:
+    path = tmp_path / "registry.csv"
+    lodging_file(path, 2_000, 100)
+    first = _load(conn, geocoder, path)
+    assert first.inserted == 2_000
+    for _ in range(3):
+        again = _load(conn, geocoder, path)
+        assert (again.inserted, again.updated, again.unchanged, again.quarantined) == (
+            0,
+            0,
+            2_000,
+            100,
+        )
+    edited = set(range(0, 2_000, 20))  # 100 rows get another room count
+    lodging_file(path, 2_000, 100, edited=edited)
+    r = _load(conn, geocoder, path)
+    assert (r.inserted, r.updated, r.unchanged) == (0, 100, 1_900)
+    n = conn.execute(text("SELECT count(*) FROM lodging_site WHERE rooms = 999")).scalar_one()
+    assert n == 100
+    total = conn.execute(text("SELECT count(*) FROM lodging_site")).scalar_one()
+    assert total == 2_000
+
+
+def test_dry_run_writes_nothing(conn: Connection, geocoder: Geocoder, tmp_path: Path) -> None:
+    path = tmp_path / "registry.csv"
+    lodging_file(path, 300, 20)
+    before = conn.execute(text("SELECT count(*) FROM etl_batch")).scalar_one()
+    r = _load(conn, geocoder, path, dry_run=True)
+    assert (r.status, r.inserted, r.quarantined, r.batch_id) == ("dry-run", 300, 20, None)
+    assert conn.execute(text("SELECT count(*) FROM lodging_site")).scalar_one() == 0
+    assert conn.execute(text("SELECT count(*) FROM etl_batch")).scalar_one() == before
