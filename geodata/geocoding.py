@@ -151,8 +151,8 @@ def admin_codes_at(
                 subs[i] = r.subdistrict_code
                 dists[i] = dists[i] or r.district_code
     out: list[tuple[str | None, str | None, str | None]] = []
-    for r, sub, dist in zip(rows, subs, dists, strict=True):
-        prov = r.province_code
+    for r, sub, found_dist in zip(rows, subs, dists, strict=True):
+        dist, prov = found_dist, r.province_code
         if sub:
             dist, prov = sub[:4], sub[:2]
         elif dist:
