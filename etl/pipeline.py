@@ -52,7 +52,12 @@ class Located:
 
 
 def geocode(
-    geocoder: Geocoder, kind: str, v: Validated, raw: dict[int, dict[str, str]] | None = None
+    geocoder: Geocoder,
+    kind: str,
+    v: Validated,
+    raw: dict[int, dict[str, str]] | None = None,
+    *,
+    require_admin_area: bool = True,
 ) -> tuple[list[Located], list[QuarantineRow]]:
     """Points are reverse-geocoded; addresses, then tip texts, are geocoded. A lodging site or
     venue that cannot be placed is quarantined with the geocoder's reason; a tip is kept (its
@@ -80,7 +85,9 @@ def geocode(
     for rec, ans in zip(recs, answers, strict=True):
         a = ans or GeoResult(None, None, "none", 0.0, reason="no location")
         row_raw = (raw or {}).get(rec.number) or {"source_id": rec.source_id}
-        if rec.lon is not None and not a.ok:  # a point given, but not in Thailand
+        if rec.lon is not None and rec.lat is not None and not a.ok and not require_admin_area:
+            a = GeoResult(rec.lon, rec.lat, "point", 0.99, source="coords")
+        if rec.lon is not None and not a.ok:  # a point given, but in no Thai admin area
             rejected.append(QuarantineRow(rec.number, row_raw, "coords", f"the point: {a.reason}"))
             continue
         if not a.ok and kind != "tips":
@@ -129,11 +136,17 @@ def run(
     say = progress or (lambda _msg: None)
     prof = profiles.get(profile, kind)
     say(f"reading {path.name}")
-    table = sources.read(path)
+    table = sources.read(path, kind)
     say(f"validating {len(table.rows):,} rows")
-    v = validate(table, prof, reporter_key(settings))
+    v = validate(table, prof, reporter_key(settings), settings.service_bbox)
     say(f"geocoding {len(v.records):,} records")
-    located, unplaced = geocode(geocoder, kind, v, {r.number: r.values for r in table.rows})
+    located, unplaced = geocode(
+        geocoder,
+        kind,
+        v,
+        {r.number: r.values for r in table.rows},
+        require_admin_area=settings.require_admin_area,
+    )
     quarantine = [QuarantineRow(r.number, r.raw, r.code, r.message) for r in v.rejected] + unplaced
     meta = BatchMeta(
         kind=kind,

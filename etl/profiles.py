@@ -135,6 +135,20 @@ PROFILES: dict[str, Profile] = {
         Profile("venues", "venues", "venue-list", "a list of sensitive venues"),
         Profile("tips", "tips", "tips", "a generic tip export"),
         Profile(
+            "osm",
+            "venues",
+            "osm",
+            "venues of an OpenStreetMap extract (.osm.pbf)",
+            columns={"source_id": ("id",), "category": ("category",)},
+        ),
+        Profile(
+            "osm-lodging",
+            "lodging",
+            "osm",
+            "lodging of an OpenStreetMap extract (.osm.pbf)",
+            columns={"source_id": ("id",), "lodging_type": ("category",)},
+        ),
+        Profile(
             "traffy",
             "tips",
             "traffy",

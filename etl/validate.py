@@ -116,7 +116,15 @@ def _names(row: SourceRow, mapping: dict[str, str]) -> tuple[str | None, str | N
     return th or None, en or None
 
 
-def _lat_lon(lat_s: str, lon_s: str) -> tuple[float, float]:
+Bounds = tuple[float, float, float, float]
+THAILAND: Bounds = (coords.MIN_LON, coords.MIN_LAT, coords.MAX_LON, coords.MAX_LAT)
+
+
+def _inside(lon: float, lat: float, b: Bounds) -> bool:
+    return b[0] <= lon <= b[2] and b[1] <= lat <= b[3]
+
+
+def _lat_lon(lat_s: str, lon_s: str, bounds: Bounds) -> tuple[float, float]:
     try:
         lat, lon = float(lat_s), float(lon_s)
     except ValueError:
@@ -125,14 +133,14 @@ def _lat_lon(lat_s: str, lon_s: str) -> tuple[float, float]:
         ) from None
     if any(math.isnan(v) or math.isinf(v) for v in (lat, lon)):
         raise RowError("coords", "latitude or longitude is NaN or infinite")
-    if not coords.in_thailand(lon, lat):
-        if coords.in_thailand(lat, lon):
+    if not _inside(lon, lat, bounds):
+        if _inside(lat, lon, bounds):
             raise RowError(
                 "swapped",
-                f"latitude {lat_s} and longitude {lon_s} look swapped (Thailand is about "
-                "lat 5–21, lon 97–106)",
+                f"latitude {lat_s} and longitude {lon_s} look swapped (the area served is lat "
+                f"{bounds[1]:g}–{bounds[3]:g}, lon {bounds[0]:g}–{bounds[2]:g})",
             )
-        raise RowError("coords", f"({lat_s}, {lon_s}) is not a point in Thailand")
+        raise RowError("coords", f"({lat_s}, {lon_s}) is not a point in the area served")
     return lon, lat
 
 
@@ -154,13 +162,13 @@ def _coords_text(raw: str, order: str) -> tuple[float, float]:
 
 
 def _point(
-    row: SourceRow, mapping: dict[str, str], profile: Profile
+    row: SourceRow, mapping: dict[str, str], profile: Profile, bounds: Bounds = THAILAND
 ) -> tuple[float | None, float | None]:
     """The record's point from lat/lon columns, a coordinate column, a WKT column or the
     file's own geometry, in that order."""
     lat_s, lon_s = _get(row, mapping, "lat"), _get(row, mapping, "lon")
     if lat_s or lon_s:
-        return _lat_lon(lat_s, lon_s)
+        return _lat_lon(lat_s, lon_s, bounds)
     raw = _get(row, mapping, "coords")
     if raw:
         return _coords_text(raw, profile.coords_order)
@@ -170,13 +178,13 @@ def _point(
             geom = shapely.from_wkt(wkt)
         except shapely.errors.GEOSException as exc:
             raise RowError("geometry", f"unreadable WKT {wkt[:40]!r}: {exc}") from None
-        return _geometry_point(geom)
+        return _geometry_point(geom, bounds)
     if isinstance(row.geometry, BaseGeometry):
-        return _geometry_point(row.geometry)
+        return _geometry_point(row.geometry, bounds)
     return None, None
 
 
-def _geometry_point(geom: BaseGeometry) -> tuple[float, float]:
+def _geometry_point(geom: BaseGeometry, bounds: Bounds) -> tuple[float, float]:
     if geom.is_empty:
         raise RowError("geometry", "empty geometry")
     if not geom.is_valid:
@@ -190,8 +198,8 @@ def _geometry_point(geom: BaseGeometry) -> tuple[float, float]:
         geom = repaired
     p = geom if geom.geom_type == "Point" else geom.representative_point()
     x, y = float(shapely.get_x(p)), float(shapely.get_y(p))
-    if not coords.in_thailand(x, y):
-        raise RowError("coords", f"geometry at ({y:.4f}, {x:.4f}) is not in Thailand")
+    if not _inside(x, y, bounds):
+        raise RowError("coords", f"geometry at ({y:.4f}, {x:.4f}) is not in the area served")
     return x, y
 
 
@@ -289,7 +297,9 @@ def _source_id(row: SourceRow, m: dict[str, str], profile: Profile) -> str:
     return "h:" + hashlib.sha256(content.encode()).hexdigest()[:24]
 
 
-def validate_row(row: SourceRow, m: dict[str, str], profile: Profile, key: bytes) -> Record:
+def validate_row(
+    row: SourceRow, m: dict[str, str], profile: Profile, key: bytes, bounds: Bounds = THAILAND
+) -> Record:
     """One row → a Record, or RowError."""
     if row.error:
         code, _, message = row.error.partition(": ")
@@ -302,7 +312,7 @@ def validate_row(row: SourceRow, m: dict[str, str], profile: Profile, key: bytes
     address = _get(row, m, "address")
     if len(address) > MAX_ADDRESS:
         raise RowError("overlong", f"address is {len(address)} characters (limit {MAX_ADDRESS})")
-    lon, lat = _point(row, m, profile)
+    lon, lat = _point(row, m, profile, bounds)
     values = _kind_values(row, m, profile, key)
     text = values.get("text") or ""
     if lon is None and not address and not (profile.kind == "tips" and text):
@@ -311,13 +321,15 @@ def validate_row(row: SourceRow, m: dict[str, str], profile: Profile, key: bytes
     return Record(row.number, sid, values, lon, lat, address, text)
 
 
-def validate(table: SourceTable, profile: Profile, key: bytes) -> Validated:
+def validate(
+    table: SourceTable, profile: Profile, key: bytes, bounds: Bounds = THAILAND
+) -> Validated:
     """Every row of ``table`` → a record or a quarantined row (never neither)."""
     out = Validated(mapping=resolve(profile, table.columns))
     seen: dict[str, int] = {}
     for row in table.rows:
         try:
-            rec = validate_row(row, out.mapping, profile, key)
+            rec = validate_row(row, out.mapping, profile, key, bounds)
         except RowError as exc:
             out.rejected.append(Rejected(row.number, _raw(row), exc.code, exc.message))
             continue

@@ -73,6 +73,14 @@ class Settings(BaseSettings):
         description="Nominatim base URL for the optional online geocoder (off when unset)",
     )
     geocode_online_user_agent: str = Field(default="sitaware-geocoder")
+    service_bbox: tuple[float, float, float, float] = Field(
+        default=(97.0, 5.3, 106.0, 20.8),
+        description="min lon, min lat, max lon, max lat of the area served (default Thailand)",
+    )
+    require_admin_area: bool = Field(
+        default=True,
+        description="quarantine points that lie in no admin area (off only for foreign test data)",
+    )
     reporter_key: SecretStr | None = Field(
         default=None,
         description="hex key for hashing reporters' contacts (default: <state_dir>/reporter.key)",

@@ -86,6 +86,88 @@ def tip_list() -> Response:
     return flask.jsonify({"tips": [_jsonable(r) for r in records]})
 
 
+MAX_INTAKE_BYTES = 64 * 1024
+# Which request field a validation reason points at (for field-level 400 answers).
+_FIELD_OF = {
+    "coords": "lat/lon",
+    "swapped": "lat/lon",
+    "geometry": "coords",
+    "date": "reported_at",
+    "category": "category",
+    "value": "reliability",
+    "overlong": "text",
+    "formula": "text",
+    "no_location": "lat/lon|address|text",
+    "missing_id": "source_id",
+    "encoding": "text",
+}
+_INTAKE_FIELDS = (
+    "source_id", "reported_at", "category", "text", "lat", "lon", "coords", "address",
+    "channel", "reliability", "reporter_contact", "status",
+)  # fmt: skip
+
+
+@bp.post("/tips")
+@requires(Cap.TIPS_INTAKE)
+def tip_create() -> Response:
+    """Take one tip from a hotline or app system: validated, geocoded and stored at once.
+
+    Body (JSON): ``reported_at`` (ISO 8601 or Thai date), ``category``, and a location —
+    ``lat``/``lon``, ``coords`` or ``address`` — or a ``text`` that names a place; optional
+    ``source_id`` (makes retries safe: the same id updates, never duplicates), ``channel``,
+    ``reliability`` (Admiralty A1–F6), ``reporter_contact`` (stored only as a keyed hash).
+    Answers 201 with the tip's id, precision and confidence; 400 with field-level reasons."""
+    from dashboard import intake
+
+    if (request.content_length or 0) > MAX_INTAKE_BYTES:
+        return json_error(413, f"a tip is at most {MAX_INTAKE_BYTES // 1024} kB")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return json_error(400, "the body must be a JSON object")
+    unknown = sorted(set(body) - set(_INTAKE_FIELDS))
+    if unknown:
+        return _field_errors([{"field": k, "reason": "unknown field"} for k in unknown])
+    viewer = current_viewer()
+    result = intake.take(get_bind(), viewer, {k: body[k] for k in _INTAKE_FIELDS if k in body})
+    if result.error is not None:
+        code, message = result.error
+        return _field_errors([{"field": _FIELD_OF.get(code, code), "reason": message}])
+    try:
+        audit.record(
+            get_bind(),
+            "tip.create",
+            viewer=viewer,
+            object_type="tip",
+            object_ids=[result.tip_id],
+            area=result.answer.subdistrict_code if result.answer else None,
+        )
+    except audit.AuditError:
+        return json_error(503, "audit trail unavailable")
+    a = result.answer
+    resp = flask.jsonify(
+        {
+            "id": result.tip_id,
+            "source": result.source,
+            "source_id": result.source_id,
+            "status": result.status,
+            "precision": a.precision if a else "none",
+            "confidence": round(a.confidence, 3) if a else 0.0,
+            "province_code": a.province_code if a else None,
+            "district_code": a.district_code if a else None,
+            "subdistrict_code": a.subdistrict_code if a else None,
+            "geo_reason": a.reason if a else None,
+        }
+    )
+    resp.status_code = 201 if result.status == "inserted" else 200
+    return resp
+
+
+def _field_errors(errors: list[dict[str, str]]) -> Response:
+    resp = flask.jsonify({"error": "invalid tip", "status": 400, "fields": errors})
+    resp.status_code = 400
+    return resp
+
+
 @bp.get("/tips/<int:tip_id>")
 @requires(Cap.TIPS_DETAIL)
 def tip_detail(tip_id: int) -> Response:

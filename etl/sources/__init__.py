@@ -48,15 +48,20 @@ class SourceTable:
     notes: list[str] = field(default_factory=list)
 
 
-def read(path: Path) -> SourceTable:
-    """Read any supported file, chosen by its extension (and checked by its content)."""
-    from etl.sources import tabular, vector
+def read(path: Path, kind: str | None = None) -> SourceTable:
+    """Read any supported file, chosen by its extension (and checked by its content). An OSM
+    extract holds every kind of object, so it needs ``kind`` (lodging or venues)."""
+    from etl.sources import osm, tabular, vector
 
     if not path.exists():
         raise SourceError(f"{path}: no such file")
     if path.is_dir():
         raise SourceError(f"{path}: is a folder, not a file")
-    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
+    suffix = (
+        "".join(path.suffixes[-2:]).lower()
+        if path.suffix in (".gz", ".pbf")
+        else path.suffix.lower()
+    )
     if suffix in (".csv", ".txt", ".tsv"):
         return tabular.read_csv(path)
     if suffix in (".xlsx", ".xlsm"):
@@ -65,8 +70,10 @@ def read(path: Path) -> SourceTable:
         return vector.read_geojson(path)
     if suffix in (".gpkg", ".shp", ".zip"):
         return vector.read_vector(path)
-    if suffix == ".pbf":
-        raise SourceError(f"{path}: OSM extracts load with `sitaware etl osm` (profile osm)")
+    if suffix in (".pbf", ".osm.pbf"):
+        if kind not in ("lodging", "venues"):
+            raise SourceError(f"{path}: an OSM extract loads as lodging or venues, not {kind}")
+        return osm.read_osm(path, kind)
     raise SourceError(
         f"{path}: unsupported file type {suffix or '(none)'}; "
         "use CSV, XLSX, GeoJSON, GeoPackage, Shapefile or OSM PBF"
