@@ -49,6 +49,7 @@ browser:
 
 # Plain http on loopback: the session cookie cannot carry the Secure flag there.
 demo: setup
+	$(BIN)/sitaware demo load
 	SITAWARE_COOKIE_SECURE=false $(BIN)/sitaware serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)

@@ -104,6 +104,16 @@ def venues(viewer: Viewer, area: str, limit: int = 15) -> list[dict[str, Any]]:
     return tips.venues_in_area(bind(), viewer, area=area, limit=limit)
 
 
+def tip_density(viewer: Viewer, area: str) -> list[tuple[float, float, int]]:
+    """Tip counts per grid cell in ``area`` (aggregates: every role with tips.aggregate)."""
+    return tips.tip_density(bind(), viewer, area=area)
+
+
+def venue_points(viewer: Viewer, area: str) -> list[dict[str, Any]]:
+    """Sensitive venues of ``area`` as map points."""
+    return tips.venue_points(bind(), viewer, area=area)
+
+
 def clear_caches() -> None:
     """Forget cached reference data (after a reload, or between tests)."""
     for fn in (admin_geojson, admin_summary, provinces, data_sources):

@@ -25,12 +25,14 @@ audit_app = typer.Typer(help="The audit trail (append-only).")
 etl_app = typer.Typer(help="Load agency files: lodging sites, venues, tips.")
 quarantine_app = typer.Typer(help="Rows refused by a load: list, export, retry.")
 etl_app.add_typer(quarantine_app, name="quarantine")
+demo_app = typer.Typer(help="Synthetic Bangkok demo data (labelled as synthetic).")
 app.add_typer(db_app, name="db")
 app.add_typer(geodata_app, name="geodata")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 app.add_typer(etl_app, name="etl")
+app.add_typer(demo_app, name="demo")
 
 
 def _cli_actor() -> str:
@@ -625,6 +627,37 @@ def quarantine_export(
             fh.close()
     if out:
         typer.echo(f"{len(rows)} rows written to {out}", err=True)
+
+
+@demo_app.command("load")
+def demo_load(
+    force: Annotated[bool, typer.Option("--force", help="load again even when present")] = False,
+) -> None:
+    """Generate synthetic Bangkok data and load it through the ETL (source demo-synthetic)."""
+    import time
+
+    from etl import demo
+    from geodata import db
+
+    settings = get_settings()
+    engine = db.get_engine(settings)
+    if demo.is_loaded(engine) and not force:
+        typer.echo("demo data already loaded (sitaware demo load --force to load it again)")
+        return
+    started = time.perf_counter()
+    try:
+        out = demo.load(engine, settings, progress=lambda m: typer.echo(m, err=True))
+    except (SitawareError, RuntimeError) as exc:
+        raise _fail(exc) from exc
+    for kind, r in out.items():
+        if isinstance(r, int):
+            typer.echo(f"{kind}: {r} patrol units")
+        else:
+            typer.echo(
+                f"{kind}: read {r.read:,}, inserted {r.inserted:,}, updated {r.updated:,}, "
+                f"unchanged {r.unchanged:,}, quarantined {r.quarantined:,}"
+            )
+    typer.echo(f"demo data loaded in {time.perf_counter() - started:.1f} s ({demo.LABEL})")
 
 
 @app.command("serve")

@@ -319,3 +319,47 @@ def resolve_quarantined(bind: Bind, batch_id: int, row_numbers: Sequence[int]) -
             {"b": int(batch_id), "rows": [int(r) for r in row_numbers]},
         )
     return int(result.rowcount or 0)
+
+
+def load_units(bind: Bind, source: str, rows: Sequence[dict[str, str]]) -> int:
+    """Upsert patrol units by callsign (``callsign, agency, unit_type, home_district, lat,
+    lon``); a unit's position is recorded when it has none yet or it moved. Returns the number
+    of units in ``rows``."""
+    with begin(bind) as conn:
+        for r in rows:
+            uid = conn.execute(
+                text(
+                    """
+                    INSERT INTO patrol_unit
+                        (callsign, agency, unit_type, home_district_code, source)
+                    VALUES (:callsign, :agency, :unit_type, :home, :source)
+                    ON CONFLICT (callsign) DO UPDATE SET agency = EXCLUDED.agency,
+                        unit_type = EXCLUDED.unit_type,
+                        home_district_code = EXCLUDED.home_district_code
+                    RETURNING id
+                    """
+                ),
+                {
+                    "callsign": r["callsign"],
+                    "agency": r.get("agency") or None,
+                    "unit_type": (r.get("unit_type") or "car")[:16],
+                    "home": (r.get("home_district") or None),
+                    "source": source,
+                },
+            ).scalar_one()
+            if r.get("lat") and r.get("lon"):
+                conn.execute(
+                    text(
+                        """
+                        INSERT INTO unit_position (unit_id, recorded_at, geom)
+                        SELECT :u, now(), ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)
+                        WHERE NOT EXISTS (
+                            SELECT 1 FROM unit_position p WHERE p.unit_id = :u
+                              AND p.recorded_at = (SELECT max(recorded_at) FROM unit_position
+                                                   WHERE unit_id = :u)
+                              AND ST_Equals(p.geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)))
+                        """
+                    ),
+                    {"u": uid, "lon": float(r["lon"]), "lat": float(r["lat"])},
+                )
+    return len(rows)

@@ -96,3 +96,37 @@ def venues_in_area(
             {"prefix": _check_prefix(area), "limit": max(1, min(int(limit), MAX_RECORDS))},
         ).all()
     return [dict(r._mapping) for r in rows]
+
+
+MAX_POINTS = 20_000
+
+
+def tip_density(
+    bind: Bind,
+    viewer: Viewer,
+    *,
+    area: str = "",
+    since: dt.datetime | None = None,
+    cell_deg: float = 0.005,
+) -> list[tuple[float, float, int]]:
+    """(lon, lat, n) per grid cell of tips in ``area``: a heat layer without any record."""
+    _require(viewer, Cap.TIPS_AGGREGATE)
+    cell = min(1.0, max(0.001, float(cell_deg)))
+    with connect(bind) as conn:
+        rows = conn.execute(
+            sql("tip_density"), {"prefix": _check_prefix(area), "since": since, "cell_deg": cell}
+        ).all()
+    return [(float(r.lon), float(r.lat), int(r.n)) for r in rows]
+
+
+def venue_points(
+    bind: Bind, viewer: Viewer, *, area: str = "", limit: int = MAX_POINTS
+) -> list[dict[str, Any]]:
+    """Sensitive venues of ``area`` as map points (most sensitive first)."""
+    _require(viewer, Cap.MAP_VIEW)
+    with connect(bind) as conn:
+        rows = conn.execute(
+            sql("venue_points"),
+            {"prefix": _check_prefix(area), "limit": max(1, min(int(limit), MAX_POINTS))},
+        ).all()
+    return [dict(r._mapping) for r in rows]

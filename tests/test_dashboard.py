@@ -116,11 +116,24 @@ def test_labels_and_attribution_in_both_languages(home: ModuleType) -> None:
     th = home.render_labels("th")
     en = home.render_labels("en")
     assert th[0] == "เขตการปกครอง" and en[0] == "Administrative areas"
-    attribution_en = str(en[-1])
+    attribution_en = str(en[6])
+    assert en[7] is None  # no demo banner without demo data
     assert "geoBoundaries" in attribution_en and "geothai" in attribution_en
     assert "GeoNames" in attribution_en
     prov_options = th[4]
     assert prov_options[0]["value"] == "" and len(prov_options) == 78
+
+
+def test_demo_data_is_labelled_synthetic(home: ModuleType, conn: Any) -> None:
+    from dashboard import data
+    from etl.demo import register_source
+
+    register_source(conn)
+    data.clear_caches()
+    for lang in ("th", "en"):
+        banner = str(home.render_labels(lang)[7])
+        assert "ข้อมูลสาธิตสังเคราะห์" in banner and "Synthetic demo data" in banner
+        assert "SYNTHETIC demo data" in str(home.render_labels(lang)[6])  # attribution too
 
 
 def test_figure_builder_separates_official_and_approximate() -> None:

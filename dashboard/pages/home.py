@@ -16,6 +16,7 @@ from dashboard.auth.guard import current_viewer, in_guarded_request
 from dashboard.auth.policy import secure_callback
 from dashboard.components.admin_map import admin_map_figure
 from dashboard.components.basemap import style_url
+from dashboard.components.layers import heat_trace, venue_traces
 from dashboard.components.tables import table
 from dashboard.i18n import t
 from geodata.roles import Cap
@@ -39,6 +40,7 @@ def layout(**_query: Any) -> html.Div:
         return html.Div(html.P(t("forbidden_page", "th") + " / " + t("forbidden_page", "en")))
     return html.Div(
         [
+            html.Div(id=ids.HOME_DEMO_BANNER, role="status"),
             html.Div(
                 className="sa-main",
                 children=[
@@ -136,6 +138,7 @@ def attribution(lang: str) -> html.Div:
     Output(ids.HOME_PROVINCE, "options"),
     Output(ids.HOME_COUNTS, "children"),
     Output(ids.HOME_ATTRIBUTION, "children"),
+    Output(ids.HOME_DEMO_BANNER, "children"),
     Input("lang", "value"),
 )
 def render_labels(lang: str) -> tuple[Any, ...]:
@@ -157,6 +160,18 @@ def render_labels(lang: str) -> tuple[Any, ...]:
         prov_opts,
         counts_table(lang),
         attribution(lang),
+        demo_banner(lang),
+    )
+
+
+def demo_banner(lang: str) -> Any:
+    """A plain warning, in both languages, while synthetic demo data is loaded."""
+    if not any(s.layer == "demo" for s in data.data_sources()):
+        return None
+    other = "en" if lang == "th" else "th"
+    return html.Div(
+        [html.Strong(t("demo_banner", lang)), html.Span(" · " + t("demo_banner", other))],
+        className="sa-demo-banner",
     )
 
 
@@ -179,6 +194,14 @@ def render_map(level: str, province: str, lang: str) -> tuple[Any, str]:
         level = "district"
     fc = data.admin_geojson(level, province)
     fig = admin_map_figure(fc, lang, uirevision=f"{level}:{province}", style=style_url())
+    viewer = current_viewer()
+    if viewer.can(Cap.TIPS_AGGREGATE):
+        cells = data.tip_density(viewer, province)
+        if cells:
+            fig.add_trace(heat_trace(cells, lang))
+    if viewer.can(Cap.MAP_VIEW):
+        for trace in venue_traces(data.venue_points(viewer, province), lang):
+            fig.add_trace(trace)
     return fig, note
 
 

@@ -1,0 +1,75 @@
+"""Pure trace builders for the map's data layers: tip heat (grid cells, never records) and
+sensitive venues (points by category)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import plotly.graph_objects as go
+
+from dashboard.i18n import t
+
+# Category → marker colour (colour-blind-safe, Okabe–Ito based).
+VENUE_COLOURS = {
+    "school": "#0072B2", "temple": "#E69F00", "mosque": "#009E73", "church": "#56B4E9",
+    "shrine": "#CC79A7", "cinema": "#F0E442", "mall": "#D55E00", "market": "#999999",
+    "hotel": "#7B3294", "hospital": "#C51B7D", "transit": "#000000", "government": "#4D9221",
+    "other": "#BBBBBB",
+}  # fmt: skip
+
+
+def heat_trace(cells: list[tuple[float, float, int]], lang: str) -> go.Densitymap:
+    """Tip density from grid-cell counts."""
+    label = t("tip_heat", lang)
+    return go.Densitymap(
+        lon=[c[0] for c in cells],
+        lat=[c[1] for c in cells],
+        z=[c[2] for c in cells],
+        radius=18,
+        colorscale="YlOrRd",
+        showscale=False,
+        opacity=0.7,
+        name=label,
+        showlegend=True,
+        hovertemplate="%{z} " + t("tips_here", lang) + "<extra>" + label + "</extra>",
+    )
+
+
+def venue_traces(rows: list[dict[str, Any]], lang: str) -> list[go.Scattermap]:
+    """One trace per venue category (toggled from the legend), names escaped for hover."""
+    by_cat: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        cat = r["category"] if r["category"] in VENUE_COLOURS else "other"
+        by_cat.setdefault(cat, []).append(r)
+    name_key, other_key = ("name_th", "name_en") if lang == "th" else ("name_en", "name_th")
+    traces = []
+    for cat, colour in VENUE_COLOURS.items():
+        items = by_cat.get(cat)
+        if not items:
+            continue
+        label = t(f"cat_{cat}", lang)
+        traces.append(
+            go.Scattermap(
+                lon=[r["lon"] for r in items],
+                lat=[r["lat"] for r in items],
+                mode="markers",
+                marker={"size": 7, "color": colour, "opacity": 0.85},
+                name=label,
+                customdata=[
+                    [
+                        escape(str(r[name_key] or r[other_key] or "")),
+                        r["sensitivity"],
+                    ]
+                    for r in items
+                ],
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>"
+                    + label
+                    + " · "
+                    + t("sensitivity", lang)
+                    + " %{customdata[1]}<extra></extra>"
+                ),
+            )
+        )
+    return traces

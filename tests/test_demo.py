@@ -1,0 +1,109 @@
+"""The synthetic Bangkok demo: generated agency files loaded through the real ETL path,
+idempotent, labelled synthetic, and drawn on the map (tips as heat cells, venues as points)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import dash
+from sqlalchemy import Connection, text
+
+from etl import demo
+from etl.thaidate import BANGKOK
+from geodata.load import BatchReport
+from geodata.settings import Settings
+from tests.web import ORIGIN, login, make_user
+
+SETTINGS = Settings(database_url="postgresql://unused/db", reporter_key="55" * 32)
+SIZES = demo.DemoSizes(lodging=200, venues=300, tips=2_000, units=10)
+NOW = dt.datetime(2026, 11, 26, tzinfo=BANGKOK)
+
+
+def _load(conn: Connection, tmp_path: Path) -> dict[str, Any]:
+    return demo.load(conn, SETTINGS, sizes=SIZES, folder=tmp_path, now=NOW)
+
+
+def test_demo_loads_through_the_etl(conn: Connection, tmp_path: Path) -> None:
+    out = _load(conn, tmp_path)
+    for kind, n in (("lodging", 200), ("venues", 300), ("tips", 2_000)):
+        r = out[kind]
+        assert isinstance(r, BatchReport)
+        assert (r.read, r.inserted, r.quarantined) == (n, n, 0), kind
+    assert out["units"] == 10
+    assert demo.is_loaded(conn)
+    tips = conn.execute(
+        text(
+            "SELECT min(reported_at) AS first, max(reported_at) AS last, "
+            "count(*) FILTER (WHERE geo_precision = 'point') AS points, "
+            "count(*) FILTER (WHERE geo_precision = 'subdistrict') AS geocoded, "
+            "count(DISTINCT subdistrict_code) AS areas FROM tip WHERE source = :s"
+        ),
+        {"s": demo.SOURCE},
+    ).one()
+    assert NOW - dt.timedelta(days=91) <= tips.first and tips.last <= NOW
+    assert tips.points > 1_200 and tips.geocoded > 400  # addresses went through the geocoder
+    assert tips.areas > 50
+    evening = conn.execute(
+        text(
+            "SELECT avg((extract(hour FROM reported_at AT TIME ZONE 'Asia/Bangkok') "
+            "BETWEEN 18 AND 23)::int) FROM tip WHERE source = :s"
+        ),
+        {"s": demo.SOURCE},
+    ).scalar_one()
+    assert evening > 0.35  # the daily rhythm: evenings are busy
+    label = conn.execute(
+        text("SELECT name FROM data_source WHERE code = :s"), {"s": demo.SOURCE}
+    ).scalar_one()
+    assert "SYNTHETIC" in label and "สังเคราะห์" in label
+    again = _load(conn, tmp_path)
+    for kind in ("lodging", "venues", "tips"):
+        r = again[kind]
+        assert isinstance(r, BatchReport)
+        assert (r.inserted, r.updated) == (0, 0), kind
+
+
+def test_map_shows_heat_and_venues_without_records(
+    app_on_conn: dash.Dash, conn: Connection, tmp_path: Path
+) -> None:
+    _load(conn, tmp_path)
+    client = app_on_conn.server.test_client()
+    user, password = make_user(conn, "field")
+    assert login(client, user, password).status_code == 303
+    key = next(k for k in app_on_conn.callback_map if "home-map.figure" in k)
+    resp = client.post(
+        "/_dash-update-component",
+        json={
+            "output": key,
+            "outputs": [
+                {"id": "home-map", "property": "figure"},
+                {"id": "home-level-note", "property": "children"},
+            ],
+            "inputs": [
+                {"id": "home-level", "property": "value", "value": "district"},
+                {"id": "home-province", "property": "value", "value": "10"},
+                {"id": "lang", "property": "value", "value": "en"},
+            ],
+            "changedPropIds": [],
+        },
+        headers=ORIGIN,
+    )
+    assert resp.status_code == 200
+    traces = resp.get_json()["response"]["home-map"]["figure"]["data"]
+    heat = [tr for tr in traces if tr["type"] == "densitymap"]
+    in_bangkok = conn.execute(
+        text("SELECT count(*) FROM tip WHERE province_code = '10' AND geom IS NOT NULL")
+    ).scalar_one()
+    assert in_bangkok > 1_900  # a few jittered points land across the city's edge
+    assert len(heat) == 1 and sum(heat[0]["z"]) == in_bangkok
+    # cell centres on a 0.005° grid, never a tip's own position
+    assert all(abs(x / 0.005 - round(x / 0.005 - 0.5) - 0.5) < 1e-6 for x in heat[0]["lon"])
+    venues = [tr for tr in traces if tr["type"] == "scattermap"]
+    assert {tr["name"] for tr in venues} >= {"School", "Temple", "Hospital"}
+    n_venues = conn.execute(
+        text("SELECT count(*) FROM venue WHERE province_code = '10'")
+    ).scalar_one()
+    assert sum(len(tr["lon"]) for tr in venues) == n_venues > 290
+    body = resp.get_data(as_text=True)
+    assert "DEMO-T" not in body and "reported_at" not in body
