@@ -92,7 +92,13 @@ def admin_map_figure(
         map={"style": style, "center": center, "zoom": zoom},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         font={"family": FONT_FAMILY, "size": 15},
-        legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.9)"},
+        legend={
+            "x": 0.01,
+            "y": 0.99,
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "font": {"size": 13},
+            "itemsizing": "constant",
+        },
         uirevision=uirevision,
     )
     return fig

@@ -19,17 +19,30 @@ VENUE_COLOURS = {
 }  # fmt: skip
 
 
+# Transparent where there is little, deep red where tips concentrate.
+HEAT_COLOURS = [
+    [0.0, "rgba(255,255,178,0)"],
+    [0.15, "rgba(254,217,118,0.55)"],
+    [0.45, "rgba(253,141,60,0.8)"],
+    [0.75, "rgba(240,59,32,0.9)"],
+    [1.0, "rgba(189,0,38,0.95)"],
+]
+
+
 def heat_trace(cells: list[tuple[float, float, int]], lang: str) -> go.Densitymap:
     """Tip density from grid-cell counts."""
     label = t("tip_heat", lang)
+    counts = sorted(c[2] for c in cells)
+    zmax = max(1, counts[int(0.95 * (len(counts) - 1))]) if counts else 1  # hotspots saturate
     return go.Densitymap(
         lon=[c[0] for c in cells],
         lat=[c[1] for c in cells],
         z=[c[2] for c in cells],
-        radius=18,
-        colorscale="YlOrRd",
+        radius=20,
+        zmin=0,
+        zmax=zmax,
+        colorscale=HEAT_COLOURS,
         showscale=False,
-        opacity=0.7,
         name=label,
         showlegend=True,
         hovertemplate="%{z} " + t("tips_here", lang) + "<extra>" + label + "</extra>",
@@ -54,7 +67,7 @@ def venue_traces(rows: list[dict[str, Any]], lang: str) -> list[go.Scattermap]:
                 lon=[r["lon"] for r in items],
                 lat=[r["lat"] for r in items],
                 mode="markers",
-                marker={"size": 7, "color": colour, "opacity": 0.85},
+                marker={"size": 6, "color": colour, "opacity": 0.8},
                 name=label,
                 customdata=[
                     [

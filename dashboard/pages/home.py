@@ -195,13 +195,13 @@ def render_map(level: str, province: str, lang: str) -> tuple[Any, str]:
     fc = data.admin_geojson(level, province)
     fig = admin_map_figure(fc, lang, uirevision=f"{level}:{province}", style=style_url())
     viewer = current_viewer()
-    if viewer.can(Cap.TIPS_AGGREGATE):
-        cells = data.tip_density(viewer, province)
-        if cells:
-            fig.add_trace(heat_trace(cells, lang))
     if viewer.can(Cap.MAP_VIEW):
         for trace in venue_traces(data.venue_points(viewer, province), lang):
             fig.add_trace(trace)
+    if viewer.can(Cap.TIPS_AGGREGATE):  # heat above the venue points, translucent
+        cells = data.tip_density(viewer, province)
+        if cells:
+            fig.add_trace(heat_trace(cells, lang))
     return fig, note
 
 
