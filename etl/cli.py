@@ -591,6 +591,33 @@ def etl_batches(limit: Annotated[int, typer.Option("-n", help="how many")] = 20)
         )
 
 
+@etl_app.command("duplicates")
+def etl_duplicates(
+    kind: Annotated[str, typer.Argument(help="lodging | venues")],
+    radius: Annotated[float, typer.Option("--radius", help="metres")] = 50.0,
+    min_score: Annotated[float, typer.Option("--min-score", help="0–1")] = 0.6,
+    do_link: Annotated[bool, typer.Option("--link", help="link them into entities")] = False,
+) -> None:
+    """Records from different sources that are probably the same place, with their scores."""
+    from geodata import db, integrate
+
+    engine = db.get_engine()
+    try:
+        found = integrate.candidates(engine, kind, radius_m=radius, min_score=min_score)
+    except ValueError as exc:
+        raise _fail(exc) from exc
+    for c in found:
+        typer.echo(
+            f"{c.score:.2f}  {c.metres:5.1f} m  names {c.name_score:.2f}  "
+            f"#{c.a_id} {c.a_source}: {c.a_name}  ↔  #{c.b_id} {c.b_source}: {c.b_name}"
+        )
+    typer.echo(f"{len(found)} candidate pairs", err=True)
+    if do_link and found:
+        n = integrate.link(engine, kind, found)
+        _audited("edit", kind, {"linked_records": n}, object_type="entity_link")
+        typer.echo(f"{n} records linked into entities", err=True)
+
+
 @quarantine_app.command("list")
 def quarantine_list(batch: Annotated[int, typer.Argument(help="batch id")]) -> None:
     """The rows a batch refused: row number, reason code and message."""
@@ -658,6 +685,37 @@ def demo_load(
                 f"unchanged {r.unchanged:,}, quarantined {r.quarantined:,}"
             )
     typer.echo(f"demo data loaded in {time.perf_counter() - started:.1f} s ({demo.LABEL})")
+
+
+@quarantine_app.command("retry")
+def quarantine_retry(
+    batch: Annotated[int, typer.Argument(help="batch id")],
+    profile: Annotated[str | None, _PROFILE] = None,
+) -> None:
+    """Run a batch's quarantined rows through the ETL again (after fixing the cause)."""
+    from etl import pipeline
+    from etl.geocode.geocoder import Geocoder
+    from geodata import db
+
+    settings = get_settings()
+    engine = db.get_engine(settings)
+    try:
+        r = pipeline.retry(
+            engine,
+            Geocoder.load(engine, settings),
+            settings,
+            batch,
+            profile=profile,
+            started_by=_cli_actor(),
+        )
+    except (SitawareError, ValueError) as exc:
+        raise _fail(exc) from exc
+    loaded = r.loaded.inserted + r.loaded.updated + r.loaded.unchanged if r.loaded else 0
+    typer.echo(
+        f"batch {batch}: {r.retried} quarantined rows retried, {loaded} loaded"
+        + (f" (batch {r.loaded.batch_id})" if r.loaded else "")
+        + f", {r.still_quarantined} still quarantined"
+    )
 
 
 @app.command("serve")

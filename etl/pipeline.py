@@ -162,3 +162,64 @@ def run(
     if v.mapping:
         report.notes.append("columns: " + ", ".join(f"{t}←{c}" for t, c in v.mapping.items()))
     return report
+
+
+@dataclass
+class RetryReport:
+    """What a retry of quarantined rows did."""
+
+    batch_id: int
+    retried: int
+    loaded: BatchReport | None
+    still_quarantined: int
+
+
+def retry(
+    bind: Bind,
+    geocoder: Geocoder,
+    settings: Settings,
+    batch_id: int,
+    *,
+    profile: str | None = None,
+    started_by: str | None = None,
+) -> RetryReport:
+    """Run a batch's quarantined rows through validation and geocoding again (after a fix to
+    the profile, the settings or the gazetteer). Rows that pass load as a new batch and are
+    marked resolved in the old one; the others stay where they are, with their reasons."""
+    from geodata import load as ledger  # keeps this module's import light
+
+    batch = next((b for b in ledger.batches(bind, limit=1000) if b.id == batch_id), None)
+    if batch is None:
+        raise ValueError(f"no batch {batch_id}")
+    kind = batch.kind
+    if kind not in profiles.KINDS:
+        raise ValueError(f"batch {batch_id} holds {kind}, which cannot be retried")
+    prof = profiles.get(profile or batch.profile, kind)
+    rows = ledger.quarantined(bind, batch_id)
+    columns = list(dict.fromkeys(k for q in rows for k in q.raw if not k.startswith("_")))
+    table = sources.SourceTable(
+        path=Path(batch.file_name or "retry"), format="retry", columns=columns
+    )
+    for q in rows:
+        values = {c: str(q.raw.get(c, "")) for c in columns}
+        table.rows.append(sources.SourceRow(q.row_number, values))
+    v = validate(table, prof, reporter_key(settings), settings.service_bbox)
+    located, _unplaced = geocode(
+        geocoder,
+        kind,
+        v,
+        {r.number: r.values for r in table.rows},
+        require_admin_area=settings.require_admin_area,
+    )
+    report = None
+    if located:
+        meta = BatchMeta(
+            kind=kind,
+            source=batch.source,
+            profile=prof.name,
+            file_name=f"retry of batch {batch_id}",
+            started_by=started_by,
+        )
+        report = load_batch(bind, meta, [to_columns(x) for x in located])
+        ledger.resolve_quarantined(bind, batch_id, [x.record.number for x in located])
+    return RetryReport(batch_id, len(rows), report, len(rows) - len(located))

@@ -82,6 +82,19 @@ class AdminArea(Base):
     )
 
 
+class EntityLink(Base):
+    """A lodging site or venue record linked to the entity it shares with other sources."""
+
+    __tablename__ = "entity_link"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    record_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(BigInteger)
+    score: Mapped[float] = mapped_column(Float)
+    linked_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
 class AdminAreaChange(Base):
     """An old admin code (renamed, moved or split by DOPA) and the codes that replaced it."""
 

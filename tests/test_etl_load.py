@@ -105,3 +105,30 @@ def test_dry_run_writes_nothing(conn: Connection, geocoder: Geocoder, tmp_path: 
     assert (r.status, r.inserted, r.quarantined, r.batch_id) == ("dry-run", 300, 20, None)
     assert conn.execute(text("SELECT count(*) FROM lodging_site")).scalar_one() == 0
     assert conn.execute(text("SELECT count(*) FROM etl_batch")).scalar_one() == before
+
+
+def test_quarantine_retry_after_a_fix(conn: Connection, geocoder: Geocoder, tmp_path: Path) -> None:
+    """Rows refused under a too-narrow service area load once the area is right; the old
+    batch's rows are marked resolved and are not loaded twice."""
+    path = tmp_path / "registry.csv"
+    lodging_file(path, 300, 0)
+    narrow = Settings(
+        database_url="postgresql://unused/db",
+        reporter_key="00" * 32,
+        service_bbox=(100.48, 13.70, 100.55, 13.82),  # the west of the file's area only
+    )
+    first = pipeline.run(conn, geocoder, narrow, "lodging", path)
+    assert 0 < first.quarantined < 300
+    assert first.inserted + first.quarantined == 300
+    assert first.batch_id is not None
+    r = pipeline.retry(conn, geocoder, SETTINGS, first.batch_id)
+    assert r.retried == first.quarantined and r.still_quarantined == 0
+    assert r.loaded is not None and r.loaded.inserted == first.quarantined
+    assert conn.execute(text("SELECT count(*) FROM lodging_site")).scalar_one() == 300
+    left = conn.execute(
+        text("SELECT count(*) FROM quarantine_row WHERE batch_id = :b AND resolved_at IS NULL"),
+        {"b": first.batch_id},
+    ).scalar_one()
+    assert left == 0
+    again = pipeline.retry(conn, geocoder, SETTINGS, first.batch_id)
+    assert (again.retried, again.loaded) == (0, None)
