@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from etl.geocode.text import clean
@@ -71,6 +72,7 @@ def _year(raw: str) -> int:
     return y
 
 
+@lru_cache(maxsize=64)
 def _tz(raw: str | None) -> dt.tzinfo:
     if not raw:
         return BANGKOK

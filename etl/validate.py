@@ -91,7 +91,18 @@ def reporter_hash(contact: str, key: bytes) -> str | None:
     return hmac.new(key, c.encode(), hashlib.sha256).hexdigest()
 
 
-def _get(row: SourceRow, mapping: dict[str, str], target: str) -> str:
+class _Cleaned(dict[str, str]):
+    """A row's mapped values, each cleaned once (target field → text)."""
+
+
+def _cleaned(row: SourceRow, mapping: dict[str, str]) -> _Cleaned:
+    values = row.values
+    return _Cleaned({t: clean(values.get(c, "")) for t, c in mapping.items()})
+
+
+def _get(row: SourceRow | _Cleaned, mapping: dict[str, str], target: str) -> str:
+    if isinstance(row, _Cleaned):
+        return row.get(target, "")
     col = mapping.get(target)
     return clean(row.values.get(col, "")) if col else ""
 
@@ -102,7 +113,7 @@ def _check_cells(row: SourceRow) -> None:
             raise RowError("formula", f"column {col!r} holds a formula-like value {v[:40]!r}")
 
 
-def _names(row: SourceRow, mapping: dict[str, str]) -> tuple[str | None, str | None]:
+def _names(row: SourceRow | _Cleaned, mapping: dict[str, str]) -> tuple[str | None, str | None]:
     th, en = _get(row, mapping, "name_th"), _get(row, mapping, "name_en")
     plain = _get(row, mapping, "name")
     if plain:
@@ -162,17 +173,22 @@ def _coords_text(raw: str, order: str) -> tuple[float, float]:
 
 
 def _point(
-    row: SourceRow, mapping: dict[str, str], profile: Profile, bounds: Bounds = THAILAND
+    row: SourceRow,
+    mapping: dict[str, str],
+    profile: Profile,
+    bounds: Bounds = THAILAND,
+    cleaned: _Cleaned | None = None,
 ) -> tuple[float | None, float | None]:
     """The record's point from lat/lon columns, a coordinate column, a WKT column or the
     file's own geometry, in that order."""
-    lat_s, lon_s = _get(row, mapping, "lat"), _get(row, mapping, "lon")
+    c: SourceRow | _Cleaned = cleaned if cleaned is not None else row
+    lat_s, lon_s = _get(c, mapping, "lat"), _get(c, mapping, "lon")
     if lat_s or lon_s:
         return _lat_lon(lat_s, lon_s, bounds)
-    raw = _get(row, mapping, "coords")
+    raw = _get(c, mapping, "coords")
     if raw:
         return _coords_text(raw, profile.coords_order)
-    wkt = _get(row, mapping, "wkt")
+    wkt = _get(c, mapping, "wkt")
     if wkt:
         try:
             geom = shapely.from_wkt(wkt)
@@ -232,7 +248,9 @@ def _int(raw: str, label: str, lo: int, hi: int) -> int | None:
     return v
 
 
-def _kind_values(row: SourceRow, m: dict[str, str], profile: Profile, key: bytes) -> dict[str, Any]:
+def _kind_values(
+    row: SourceRow | _Cleaned, m: dict[str, str], profile: Profile, key: bytes
+) -> dict[str, Any]:
     def g(target: str) -> str:
         return _get(row, m, target)
 
@@ -284,8 +302,8 @@ def _kind_values(row: SourceRow, m: dict[str, str], profile: Profile, key: bytes
     }
 
 
-def _source_id(row: SourceRow, m: dict[str, str], profile: Profile) -> str:
-    sid = _get(row, m, "source_id")
+def _source_id(row: SourceRow, m: dict[str, str], cleaned: _Cleaned) -> str:
+    sid = cleaned.get("source_id", "")
     if sid:
         if len(sid) > 200:
             raise RowError("overlong", f"id is {len(sid)} characters (limit 200)")
@@ -305,15 +323,16 @@ def validate_row(
         code, _, message = row.error.partition(": ")
         raise RowError(code, message or row.error)
     _check_cells(row)
-    sid = _source_id(row, m, profile)
-    name_th, name_en = _names(row, m)
+    c = _cleaned(row, m)
+    sid = _source_id(row, m, c)
+    name_th, name_en = _names(c, m)
     if profile.kind != "tips" and not (name_th or name_en):
         raise RowError("missing_name", "no name (ชื่อ / name)")
-    address = _get(row, m, "address")
+    address = c.get("address", "")
     if len(address) > MAX_ADDRESS:
         raise RowError("overlong", f"address is {len(address)} characters (limit {MAX_ADDRESS})")
-    lon, lat = _point(row, m, profile, bounds)
-    values = _kind_values(row, m, profile, key)
+    lon, lat = _point(row, m, profile, bounds, c)
+    values = _kind_values(c, m, profile, key)
     text = values.get("text") or ""
     if lon is None and not address and not (profile.kind == "tips" and text):
         raise RowError("no_location", "no coordinates, geometry or address")

@@ -121,6 +121,15 @@ def gazetteer_places(bind: Bind) -> list[GazetteerPlace]:
 NEAR_DEG = 0.02  # about 2 km: a point this close to an outline belongs to it
 
 
+def admin_polygons(bind: Bind, level: str) -> list[tuple[str, bytes, bool]]:
+    """(code, WKB, approximate) of every outline of ``level``, official ones first."""
+    if level not in ("province", "district", "subdistrict"):
+        raise ValueError(f"unknown level {level!r}")
+    with connect(bind) as conn:
+        rows = conn.execute(sql("admin_polygons"), {"level": level}).all()
+    return [(r.code, bytes(r.wkb), bool(r.approximate)) for r in rows]
+
+
 def admin_codes_at(
     bind: Bind, points: Sequence[tuple[float, float]]
 ) -> list[tuple[str | None, str | None, str | None]]:

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -34,7 +33,6 @@ COMMON = (
     ("province_code", "text"),
     ("district_code", "text"),
     ("subdistrict_code", "text"),
-    ("row_hash", "text"),
 )
 TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "lodging": (
@@ -112,13 +110,6 @@ class BatchReport:
         return json.dumps(d, separators=(", ", ": "))
 
 
-def row_hash(values: dict[str, Any]) -> str:
-    """A stable hash of a record's loaded values (what decides 'unchanged')."""
-    return hashlib.sha256(
-        json.dumps(values, sort_keys=True, ensure_ascii=False, default=str).encode()
-    ).hexdigest()
-
-
 def _columns(kind: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     if kind not in TABLES:
         raise ValueError(f"kind must be one of {', '.join(TABLES)}, not {kind!r}")
@@ -128,10 +119,13 @@ def _columns(kind: str) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 def _upsert_sql(table: str, cols: tuple[tuple[str, str], ...]) -> str:
     names = [c for c, _ in cols if c not in ("lon", "lat")]
-    insert_cols = ", ".join([*names, "geom", "batch_id"])
+    insert_cols = ", ".join([*names, "row_hash", "geom", "batch_id"])
+    # The row hash is computed by the server from every staged value: what decides "unchanged".
+    staged = ", ".join(f"s.{c}" for c, _ in cols)
     select_cols = ", ".join(
         [
             *(f"s.{c}" for c in names),
+            f"md5(ROW({staged})::text)",
             "CASE WHEN s.lon IS NULL THEN NULL "
             "ELSE ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) END",
             ":batch_id",
@@ -139,7 +133,7 @@ def _upsert_sql(table: str, cols: tuple[tuple[str, str], ...]) -> str:
     )
     updates = ", ".join(
         f"{c} = EXCLUDED.{c}"
-        for c in [*names, "geom", "batch_id"]
+        for c in [*names, "row_hash", "geom", "batch_id"]
         if c not in ("source", "source_id")
     )
     # Every identifier here comes from TABLES / COMMON (constants of this module).
@@ -190,18 +184,18 @@ def load_batch(
     dry_run: bool = False,
 ) -> BatchReport:
     """Load one batch all or nothing. ``records`` hold the columns of ``TABLES[meta.kind]``
-    plus the common ones (``lon``/``lat`` for the point); ``row_hash`` is computed here."""
+    plus the common ones (``lon``/``lat`` for the point); the server computes ``row_hash``."""
     table, cols = _columns(meta.kind)
     names = [c for c, _ in cols]
     staged = []
+    source = meta.source
     for r in records:
-        values = {c: r.get(c) for c in names if c != "row_hash"}
-        values["source"] = meta.source
-        values["row_hash"] = row_hash(values)
-        staged.append([values[c] for c in names])
+        staged.append([source if c == "source" else r.get(c) for c in names])
     report = BatchReport(None, read=len(records) + len(quarantined), quarantined=len(quarantined))
     try:
         with begin(bind) as conn:
+            # The row hash is the text of the staged row: fix how times print while hashing.
+            conn.execute(text("SET LOCAL TimeZone = 'UTC'"))
             batch_id = int(
                 conn.execute(
                     text(

@@ -24,9 +24,10 @@ from etl.geocode.gazetteer import Area, Gazetteer
 from etl.geocode.matcher import Match, match_address
 from etl.geocode.mentions import MentionIndex, best
 from etl.geocode.online import OnlineGeocoder
+from etl.geocode.reverse import Codes, ReverseIndex
 from etl.geocode.text import MAX_TEXT, clean
 from geodata.db import Bind
-from geodata.geocoding import CachedAnswer, admin_codes_at, cache_get, cache_put
+from geodata.geocoding import CachedAnswer, cache_get, cache_put
 from geodata.settings import Settings
 
 Kind = Literal["address", "text", "coords"]
@@ -133,6 +134,7 @@ class Geocoder:
         self.use_cache = use_cache and bind is not None
         self.online = online
         self._mentions: MentionIndex | None = None
+        self._reverse_index: ReverseIndex | None = None
 
     @classmethod
     def load(cls, bind: Bind, settings: Settings, *, use_cache: bool = True) -> Geocoder:
@@ -374,29 +376,31 @@ class Geocoder:
             )
         return [answers[v] for v in normalised]
 
-    def points(self, pts: Sequence[tuple[float, float]], *, chunk: int = 50_000) -> list[GeoResult]:
-        """Points already validated (lon, lat) → answers with admin codes, reverse-geocoded in
-        one indexed query per ``chunk`` points."""
+    def points(self, pts: Sequence[tuple[float, float]]) -> list[GeoResult]:
+        """Points already validated (lon, lat) → answers with admin codes, reverse-geocoded
+        through the in-memory outline index (an STRtree; about 600,000 points a second)."""
+        outside = replace(
+            NONE, reason="the point lies outside every Thai province", source="coords"
+        )
         out: list[GeoResult] = []
-        for i in range(0, len(pts), chunk):
-            part = pts[i : i + chunk]
-            codes = (
-                admin_codes_at(self.bind, part)
-                if self.bind is not None
-                else [(None,) * 3] * len(part)
-            )
-            for (lon, lat), (sub, dist, prov) in zip(part, codes, strict=True):
-                if prov is None and self.bind is not None:
-                    out.append(
-                        replace(
-                            NONE,
-                            reason="the point lies outside every Thai province",
-                            source="coords",
-                        )
-                    )
-                else:
-                    out.append(GeoResult(lon, lat, "point", 0.99, prov, dist, sub, None, "coords"))
+        for (lon, lat), (sub, dist, prov) in zip(pts, self._codes(pts), strict=True):
+            if prov is None and self.bind is not None:
+                out.append(outside)
+            else:
+                out.append(GeoResult(lon, lat, "point", 0.99, prov, dist, sub, None, "coords"))
         return out
+
+    def reverse_index(self) -> ReverseIndex | None:
+        """The in-memory outline index (built from the database on first use)."""
+        if self._reverse_index is None and self.bind is not None:
+            self._reverse_index = ReverseIndex(self.bind)
+        return self._reverse_index
+
+    def _codes(self, pts: Sequence[tuple[float, float]]) -> list[Codes]:
+        index = self.reverse_index()
+        if index is None:
+            return [(None, None, None)] * len(pts)
+        return index.codes([p[0] for p in pts], [p[1] for p in pts])
 
     def _reverse(
         self, values: list[str], answers: dict[str, GeoResult], *, keep_precision: bool = False
@@ -404,7 +408,7 @@ class Geocoder:
         if not values or self.bind is None:
             return
         pts = [(answers[v].lon or 0.0, answers[v].lat or 0.0) for v in values]
-        for v, (sub, dist, prov) in zip(values, admin_codes_at(self.bind, pts), strict=True):
+        for v, (sub, dist, prov) in zip(values, self._codes(pts), strict=True):
             a = answers[v]
             if prov is None:
                 answers[v] = replace(

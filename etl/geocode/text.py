@@ -12,6 +12,7 @@ _SPACES = re.compile(r"\s+")
 # Nikhahit + sara aa typed as two characters is the one vowel sara am.
 _SARA_AM = ("\u0e4d\u0e32", "\u0e33")
 _NULLS = frozenset({"", "-", "--", "n/a", "na", "none", "null", "nan", "nil", "ไม่มี", "ไม่ระบุ"})
+_CLEAN_MAP = {**_INVISIBLE, **THAI_DIGITS}  # one pass: invisible characters out, digits in ASCII
 MAX_TEXT = 4000  # characters looked at; the rest of a longer text is ignored (and said so)
 
 
@@ -22,10 +23,15 @@ def clean(value: object) -> str:
         return ""
     s = str(value)
     if not s.isascii():
-        s = unicodedata.normalize("NFC", s).translate(_INVISIBLE).translate(THAI_DIGITS)
-        s = s.replace(*_SARA_AM)
-    s = _SPACES.sub(" ", s).strip()
-    if s.casefold() in _NULLS:
+        if not unicodedata.is_normalized("NFC", s):
+            s = unicodedata.normalize("NFC", s)
+        s = s.translate(_CLEAN_MAP)
+        if _SARA_AM[0] in s:
+            s = s.replace(*_SARA_AM)
+    if "  " in s or "\t" in s or "\n" in s or "\r" in s or "\xa0" in s:
+        s = _SPACES.sub(" ", s)
+    s = s.strip()
+    if len(s) <= 6 and s.casefold() in _NULLS:
         return ""
     return s
 

@@ -1,0 +1,134 @@
+"""Load benchmark: tips that carry coordinates, end to end (read → validate → reverse-geocode →
+COPY → upsert), beside a per-row INSERT baseline on a sample, in the same run; then a re-load
+of the unchanged file.
+
+    .venv/bin/python bench/load.py [--rows 1000000] [--baseline-rows 5000] [--db-url URL]
+
+Uses database ``sitaware_bench`` on the project-local cluster (migrated, reference loaded).
+Each run loads into a fresh source code, so the table's other rows stay as they are. Prints
+rows/s and the ratios; the machine is noisy, so compare ratios from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.geocode import _engine  # noqa: E402
+from etl import pipeline  # noqa: E402
+from etl.geocode.geocoder import Geocoder  # noqa: E402
+from geodata.settings import get_settings  # noqa: E402
+
+CATEGORIES = ("ยาเสพติด", "ลักทรัพย์", "ทะเลาะวิวาท", "บุคคลต้องสงสัย", "การพนัน")
+
+
+def write_tips(path: Path, n: int, seed: int = 1) -> None:
+    """``n`` tips with coordinates in Bangkok, ISO times, a category and a short text."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "reported_at", "category", "text", "lat", "lon", "reliability"])
+        for i in range(n):
+            w.writerow(
+                [
+                    f"B{i:08d}",
+                    f"2026-{rng.randint(8, 11):02d}-{rng.randint(1, 28):02d}T"
+                    f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00+07:00",
+                    rng.choice(CATEGORIES),
+                    f"แจ้งเหตุหมายเลข {i}",
+                    f"{rng.uniform(13.65, 13.90):.6f}",
+                    f"{rng.uniform(100.40, 100.75):.6f}",
+                    rng.choice(["A1", "B2", "C3", ""]),
+                ]
+            )
+
+
+def per_row_baseline(eng: Engine, path: Path, n: int, source: str) -> float:
+    """rows/s of the naive way: read the CSV, one INSERT (with reverse geocoding) per row."""
+    with path.open(encoding="utf-8") as f:
+        rows = [r for _, r in zip(range(n), csv.DictReader(f), strict=False)]
+    t0 = time.perf_counter()
+    with eng.begin() as conn:
+        for r in rows:
+            conn.execute(
+                text(
+                    """
+                    INSERT INTO tip (source, source_id, reported_at, category, text, reliability,
+                                     geom, geo_precision, geo_confidence, subdistrict_code,
+                                     district_code, province_code)
+                    SELECT :source, :id, CAST(:at AS timestamptz), :cat, :text, NULLIF(:rel, ''),
+                           p.g, 'point', 0.99, a.code, left(a.code, 4), left(a.code, 2)
+                    FROM (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS g) p
+                    LEFT JOIN LATERAL (SELECT code FROM admin_area WHERE level = 'subdistrict'
+                                       AND ST_Intersects(geom, p.g) LIMIT 1) a ON true
+                    ON CONFLICT (source, source_id) DO NOTHING
+                    """
+                ),
+                {
+                    "source": source,
+                    "id": r["id"],
+                    "at": r["reported_at"],
+                    "cat": r["category"],
+                    "text": r["text"],
+                    "rel": r["reliability"],
+                    "lon": float(r["lon"]),
+                    "lat": float(r["lat"]),
+                },
+            )
+    return len(rows) / (time.perf_counter() - t0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--baseline-rows", type=int, default=5_000)
+    ap.add_argument("--db-url", default=None)
+    args = ap.parse_args()
+    settings = get_settings()
+    eng = _engine(settings, args.db_url)
+    folder = settings.state_dir / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"tips_{args.rows}.csv"
+    if not path.exists():
+        t0 = time.perf_counter()
+        write_tips(path, args.rows)
+        print(
+            f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s"
+        )
+    run = f"bench-{int(time.time())}"
+    baseline = per_row_baseline(eng, path, args.baseline_rows, f"{run}-rows")
+    print(f"per-row INSERT baseline ({args.baseline_rows:,} rows): {baseline:,.0f} rows/s")
+    geocoder = Geocoder.load(eng, settings)
+
+    def load() -> tuple[float, pipeline.BatchReport]:
+        t0 = time.perf_counter()
+        r = pipeline.run(eng, geocoder, settings, "tips", path, source=run)
+        return time.perf_counter() - t0, r
+
+    first_s, first = load()
+    print(
+        f"first load: {args.rows:,} rows in {first_s:.1f} s = {args.rows / first_s:,.0f} rows/s "
+        f"(inserted {first.inserted:,}, quarantined {first.quarantined:,}); "
+        f"{args.rows / first_s / baseline:.1f}x the per-row baseline"
+    )
+    again_s, again = load()
+    print(
+        f"re-load, unchanged: {again_s:.1f} s = {args.rows / again_s:,.0f} rows/s "
+        f"(unchanged {again.unchanged:,}); {first_s / again_s:.2f}x faster than the first load"
+    )
+    with eng.begin() as conn:  # leave the bench database as it was
+        conn.execute(text("DELETE FROM tip WHERE source LIKE :p"), {"p": f"{run}%"})
+    eng.dispose()
+
+
+if __name__ == "__main__":
+    main()
