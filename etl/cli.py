@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -472,6 +474,33 @@ def geocode(  # noqa: PLR0917 - typer maps each option to a parameter
     typer.echo(f"written to {out} in {time.perf_counter() - started:.1f} s", err=True)
 
 
+@contextlib.contextmanager
+def _stages(title: str) -> Iterator[Callable[[str], None] | None]:
+    """A rich progress bar over the ETL's stages on a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    stages = ("reading", "validating", "geocoding", "loading")
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as bar:
+        task = bar.add_task(title, total=len(stages))
+
+        def advance(message: str) -> None:
+            done = next((i for i, st in enumerate(stages) if message.startswith(st)), 0)
+            bar.update(task, completed=done, description=f"{title} · {message}")
+
+        yield advance
+        bar.update(task, completed=len(stages), description=f"{title} · done")
+
+
 def _etl_load(
     kind: str, file: Path, profile: str | None, source: str | None, dry_run: bool
 ) -> None:
@@ -484,26 +513,21 @@ def _etl_load(
 
     settings = get_settings()
     engine = db.get_engine(settings)
-    progress = None
-    if sys.stderr.isatty():
-        from rich.console import Console
-
-        console = Console(stderr=True)
-        progress = console.log
     try:
         geocoder = Geocoder.load(engine, settings)
-        report = pipeline.run(
-            engine,
-            geocoder,
-            settings,
-            kind,  # type: ignore[arg-type]
-            file,
-            profile=profile,
-            source=source,
-            dry_run=dry_run,
-            started_by=_cli_actor(),
-            progress=progress,
-        )
+        with _stages(f"{kind}: {file.name}") as progress:
+            report = pipeline.run(
+                engine,
+                geocoder,
+                settings,
+                kind,  # type: ignore[arg-type]
+                file,
+                profile=profile,
+                source=source,
+                dry_run=dry_run,
+                started_by=_cli_actor(),
+                progress=progress,
+            )
         if not dry_run:
             _audited(
                 "import",
@@ -567,6 +591,36 @@ def etl_tips(
 ) -> None:
     """Load tips (citizen reports, hotline exports)."""
     _etl_load("tips", file, profile, source, dry_run)
+
+
+@etl_app.command("units")
+def etl_units(
+    file: Annotated[
+        Path, typer.Argument(help="CSV or XLSX: callsign, agency, type, district, lat, lon")
+    ],
+    source: Annotated[str | None, _SOURCE] = None,
+) -> None:
+    """Load patrol units and their current positions (upserted by callsign)."""
+    import json as _json
+
+    from etl import pipeline
+    from etl.geocode.geocoder import Geocoder
+    from etl.sources import SourceError
+    from geodata import db
+
+    settings = get_settings()
+    engine = db.get_engine(settings)
+    try:
+        r = pipeline.run_units(engine, Geocoder.load(engine, settings), file, source or "units")
+        _audited("import", file.name, {"kind": "units", "read": r.read}, object_type="patrol_unit")
+    except (SitawareError, SourceError, ValueError) as exc:
+        raise _fail(exc) from exc
+    for q in r.quarantined:
+        typer.echo(f"  row {q.row_number}: {q.reason_code}: {q.message}", err=True)
+    typer.echo(
+        f"{file.name}: read {r.read}, loaded {r.loaded}, refused {len(r.quarantined)}", err=True
+    )
+    typer.echo(_json.dumps({"read": r.read, "loaded": r.loaded, "quarantined": len(r.quarantined)}))
 
 
 @etl_app.command("profiles")

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl import profiles, sources
+from etl.geocode import coords
+from etl.geocode.address import parse
 from etl.geocode.geocoder import Geocoder, GeoResult
+from etl.geocode.matcher import match_address
 from etl.validate import Record, Validated, validate
 from geodata.db import Bind
 from geodata.load import BatchMeta, BatchReport, QuarantineRow, load_batch
@@ -223,3 +226,70 @@ def retry(
         report = load_batch(bind, meta, [to_columns(x) for x in located])
         ledger.resolve_quarantined(bind, batch_id, [x.record.number for x in located])
     return RetryReport(batch_id, len(rows), report, len(rows) - len(located))
+
+
+UNIT_HEADERS = {
+    "callsign": ("callsign", "call_sign", "รหัสเรียกขาน", "ชื่อหน่วย", "unit"),
+    "agency": ("agency", "หน่วยงาน", "สังกัด"),
+    "unit_type": ("unit_type", "type", "ประเภท"),
+    "home_district": ("home_district", "district", "เขต", "อำเภอ", "พื้นที่รับผิดชอบ"),
+    "lat": ("lat", "latitude", "ละติจูด"),
+    "lon": ("lon", "lng", "longitude", "ลองจิจูด"),
+}
+UNIT_TYPES = ("car", "motorbike", "foot", "boat", "bicycle", "van")
+
+
+@dataclass
+class UnitsReport:
+    """What a units load did."""
+
+    read: int
+    loaded: int
+    quarantined: list[QuarantineRow]
+
+
+def run_units(bind: Bind, geocoder: Geocoder, path: Path, source: str) -> UnitsReport:
+    """Patrol units (callsign, agency, type, home district, current position): upserted by
+    callsign; bad rows are reported with their reason (units have no batch ledger)."""
+    from etl.geocode.text import clean
+    from geodata.load import load_units
+
+    table = sources.read(path)
+    lower = {c.casefold(): c for c in table.columns}
+    col = {t: next((lower[h] for h in hs if h in lower), None) for t, hs in UNIT_HEADERS.items()}
+    if col["callsign"] is None:
+        raise sources.SourceError(
+            f"{path}: no callsign column ({', '.join(UNIT_HEADERS['callsign'])})"
+        )
+    good: list[dict[str, str]] = []
+    bad: list[QuarantineRow] = []
+    seen: set[str] = set()
+    for row in table.rows:
+        v = {t: clean(row.values.get(c, "")) if c else "" for t, c in col.items()}
+        reason = None
+        if row.error:
+            reason = ("read", row.error)
+        elif not v["callsign"]:
+            reason = ("missing_id", "no callsign")
+        elif v["callsign"] in seen:
+            reason = ("duplicate", f"callsign {v['callsign']!r} twice in this file")
+        elif v["unit_type"] and v["unit_type"].casefold() not in UNIT_TYPES:
+            reason = (
+                "value",
+                f"unit type {v['unit_type']!r} is not one of {', '.join(UNIT_TYPES)}",
+            )
+        elif v["lat"] or v["lon"]:
+            c = coords.parse((v["lat"], v["lon"])) if v["lat"] and v["lon"] else None
+            if c is None or not c.ok or c.swapped:
+                reason = ("coords", c.reason if c and c.reason else "latitude/longitude invalid")
+        if reason is None and v["home_district"] and not v["home_district"].isdigit():
+            m = match_address(parse(f"เขต{v['home_district']}"), geocoder.g)
+            v["home_district"] = m.district or ""
+        if reason:
+            bad.append(QuarantineRow(row.number, row.values, reason[0], reason[1]))
+            continue
+        seen.add(v["callsign"])
+        v["unit_type"] = v["unit_type"].casefold() or "car"
+        good.append(v)
+    n = load_units(bind, source, good)
+    return UnitsReport(len(table.rows), n, bad)

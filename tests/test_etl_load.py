@@ -132,3 +132,40 @@ def test_quarantine_retry_after_a_fix(conn: Connection, geocoder: Geocoder, tmp_
     assert left == 0
     again = pipeline.retry(conn, geocoder, SETTINGS, first.batch_id)
     assert (again.retried, again.loaded) == (0, None)
+
+
+def test_units(conn: Connection, geocoder: Geocoder, tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "รหัสเรียกขาน,สังกัด,ประเภท,เขต,ละติจูด,ลองจิจูด\n"
+        "ปทุมวัน-1,สน.ปทุมวัน,car,ปทุมวัน,13.7455,100.5340\n"
+        "ปทุมวัน-2,สน.ปทุมวัน,motorbike,1007,13.7400,100.5300\n"
+        "ปทุมวัน-2,สน.ปทุมวัน,car,1007,13.7400,100.5300\n"
+        "เรือ-1,ตำรวจน้ำ,submarine,,,\n"
+        ",ไม่มีชื่อ,car,,,\n"
+        "บางรัก-1,สน.บางรัก,foot,บางรัก,100.52,13.72\n",
+        encoding="utf-8",
+    )
+    r = pipeline.run_units(conn, geocoder, path, "police")
+    assert (r.read, r.loaded) == (6, 2)
+    assert sorted(q.reason_code for q in r.quarantined) == [
+        "coords",
+        "duplicate",
+        "missing_id",
+        "value",
+    ]
+    units = conn.execute(
+        text(
+            "SELECT u.callsign, u.home_district_code, u.unit_type, count(p.id) AS positions "
+            "FROM patrol_unit u LEFT JOIN unit_position p ON p.unit_id = u.id "
+            "WHERE u.source = 'police' GROUP BY 1, 2, 3 ORDER BY 1"
+        )
+    ).all()
+    assert [tuple(u) for u in units] == [
+        ("ปทุมวัน-1", "1007", "car", 1),
+        ("ปทุมวัน-2", "1007", "motorbike", 1),
+    ]
+    again = pipeline.run_units(conn, geocoder, path, "police")  # positions unchanged: not repeated
+    assert again.loaded == 2
+    n = conn.execute(text("SELECT count(*) FROM unit_position")).scalar_one()
+    assert n == 2
