@@ -130,6 +130,31 @@ def admin_polygons(bind: Bind, level: str) -> list[tuple[str, bytes, bool]]:
     return [(r.code, bytes(r.wkb), bool(r.approximate)) for r in rows]
 
 
+MAX_NAMED_POINTS = 200_000
+
+
+def named_points(bind: Bind) -> list[tuple[str, float, float]]:
+    """(name, lon, lat) of every named venue and lodging site: places a tip may mention."""
+    with connect(bind) as conn:
+        rows = conn.execute(
+            text(
+                """
+                SELECT n, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM (
+                    SELECT unnest(ARRAY[name_th, name_en]) AS n, geom FROM venue
+                    WHERE geom IS NOT NULL
+                    UNION ALL
+                    SELECT unnest(ARRAY[name_th, name_en]) AS n, geom FROM lodging_site
+                    WHERE geom IS NOT NULL
+                ) s
+                WHERE n IS NOT NULL AND length(n) >= 4
+                LIMIT :limit
+                """
+            ),
+            {"limit": MAX_NAMED_POINTS},
+        ).all()
+    return [(str(r.n), float(r.lon), float(r.lat)) for r in rows]
+
+
 def admin_codes_at(
     bind: Bind, points: Sequence[tuple[float, float]]
 ) -> list[tuple[str | None, str | None, str | None]]:

@@ -164,3 +164,19 @@ def test_online_adapter_is_used_only_when_configured(
     assert r.precision == "none"
     with pytest.raises(ValueError, match="http"):
         OnlineGeocoder("ftp://example.org", "ua")
+
+
+def test_free_text_finds_named_venues(gazetteer: Gazetteer, conn: Connection) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO venue (source, source_id, name_th, name_en, category, geom) VALUES "
+            "('t', 'v1', 'โรงเรียนทดสอบพิเศษ', 'Special Test School', 'school', "
+            "ST_SetSRID(ST_MakePoint(100.5312, 13.7451), 4326))"
+        )
+    )
+    geocoder = Geocoder(gazetteer, conn)
+    (r,) = geocoder.batch("text", ["มีคนแปลกหน้าด้อมๆมองๆหน้าโรงเรียนทดสอบพิเศษทุกเช้า"])
+    assert (r.precision, r.lon, r.lat) == ("place", 100.5312, 13.7451)
+    assert r.subdistrict_code is not None  # the point was reverse-geocoded
+    (en,) = geocoder.batch("text", ["suspicious van parked outside Special Test School"])
+    assert (en.lon, en.lat) == (100.5312, 13.7451)

@@ -27,7 +27,7 @@ from etl.geocode.online import OnlineGeocoder
 from etl.geocode.reverse import Codes, ReverseIndex
 from etl.geocode.text import MAX_TEXT, clean
 from geodata.db import Bind
-from geodata.geocoding import CachedAnswer, cache_get, cache_put
+from geodata.geocoding import CachedAnswer, cache_get, cache_put, named_points
 from geodata.settings import Settings
 
 Kind = Literal["address", "text", "coords"]
@@ -255,9 +255,11 @@ class Geocoder:
         return None
 
     def mentions(self) -> MentionIndex:
-        """The free-text name index (built on first use)."""
+        """The free-text name index (built on first use): admin areas, GeoNames places and the
+        named venues and lodging sites in the database."""
         if self._mentions is None:
-            self._mentions = MentionIndex(self.g)
+            pois = named_points(self.bind) if self.bind is not None else []
+            self._mentions = MentionIndex(self.g, pois)
         return self._mentions
 
     def geocode_text(self, value: object) -> GeoResult:
@@ -349,7 +351,12 @@ class Geocoder:
                 continue
             answers[v] = replace(self._one(kind, v), key=k)
             fresh.append(v)
-        self._reverse([v for v in fresh if answers[v].precision == "point"], answers)
+        # Points and places (GeoNames, named venues) get their codes from the outlines.
+        self._reverse(
+            [v for v in fresh if answers[v].precision in ("point", "place")],
+            answers,
+            keep_precision=True,
+        )
         if self.online is not None:
             for v in fresh:
                 if answers[v].precision == "none" and v and kind != "coords":
