@@ -623,6 +623,30 @@ def etl_units(
     typer.echo(_json.dumps({"read": r.read, "loaded": r.loaded, "quarantined": len(r.quarantined)}))
 
 
+@etl_app.command("roads")
+def etl_roads(
+    file: Annotated[Path, typer.Argument(help="OSM extract (.osm.pbf)")],
+    source: Annotated[str | None, _SOURCE] = None,
+) -> None:
+    """Load named roads from an OSM extract: the geocoder's street index."""
+    import json as _json
+
+    from etl.sources import SourceError
+    from etl.sources.osm import read_roads
+    from geodata import db, load
+
+    try:
+        if not file.exists():
+            raise SourceError(f"{file}: no such file")
+        rows = read_roads(file)
+        n = load.load_roads(db.get_engine(), source or "osm", rows)
+        _audited("import", file.name, {"kind": "roads", "roads": n}, object_type="road")
+    except (SitawareError, SourceError, ValueError) as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"{file.name}: {n:,} named roads loaded", err=True)
+    typer.echo(_json.dumps({"read": len(rows), "loaded": n}))
+
+
 @etl_app.command("profiles")
 def etl_profiles() -> None:
     """The source profiles that ship with sitaware."""

@@ -133,6 +133,28 @@ def admin_polygons(bind: Bind, level: str) -> list[tuple[str, bytes, bool]]:
 MAX_NAMED_POINTS = 200_000
 
 
+def road_count(bind: Bind) -> int:
+    """How many named roads the street index holds."""
+    with connect(bind) as conn:
+        return int(conn.execute(text("SELECT count(*) FROM road")).scalar_one())
+
+
+def roads_in_area(bind: Bind, code: str) -> list[tuple[str | None, str | None, bytes]]:
+    """(Thai name, English name, WKB) of the named roads crossing admin area ``code``."""
+    if not (code.isdigit() and len(code) in (2, 4, 6)):
+        raise ValueError(f"not a DOPA code: {code!r}")
+    with connect(bind) as conn:
+        rows = conn.execute(
+            text(
+                "SELECT r.name_th, r.name_en, ST_AsBinary(r.geom) AS wkb FROM road r "
+                "JOIN admin_area a ON a.code = :code AND a.geom && r.geom "
+                "AND ST_Intersects(a.geom, r.geom)"
+            ),
+            {"code": code},
+        ).all()
+    return [(r.name_th, r.name_en, bytes(r.wkb)) for r in rows]
+
+
 def named_points(bind: Bind) -> list[tuple[str, float, float]]:
     """(name, lon, lat) of every named venue and lodging site: places a tip may mention."""
     with connect(bind) as conn:

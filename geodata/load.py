@@ -357,3 +357,32 @@ def load_units(bind: Bind, source: str, rows: Sequence[dict[str, str]]) -> int:
                     {"u": uid, "lon": float(r["lon"]), "lat": float(r["lat"])},
                 )
     return len(rows)
+
+
+def load_roads(
+    bind: Bind, source: str, rows: Sequence[tuple[str, str | None, str | None, str, str]]
+) -> int:
+    """Upsert named roads: (source_id, name_th, name_en, highway, WKT line). Returns the count."""
+    with begin(bind) as conn:
+        copy_to_temp(
+            conn,
+            "stage_roads",
+            [("source_id", "text"), ("name_th", "text"), ("name_en", "text"),
+             ("highway", "text"), ("wkt", "text")],
+            rows,
+        )  # fmt: skip
+        result = conn.execute(
+            text(
+                """
+                INSERT INTO road AS r (source, source_id, name_th, name_en, highway, geom)
+                SELECT DISTINCT ON (source_id) :source, source_id, name_th, name_en, highway,
+                       ST_Multi(ST_GeomFromText(wkt, 4326))
+                FROM stage_roads ORDER BY source_id
+                ON CONFLICT (source, source_id) DO UPDATE SET name_th = EXCLUDED.name_th,
+                    name_en = EXCLUDED.name_en, highway = EXCLUDED.highway, geom = EXCLUDED.geom,
+                    updated_at = now()
+                """
+            ),
+            {"source": source},
+        )
+    return int(result.rowcount or 0)

@@ -82,6 +82,22 @@ class AdminArea(Base):
     )
 
 
+class Road(Base):
+    """A named road (OSM highway): where streets are, for street-level geocoding."""
+
+    __tablename__ = "road"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    source_id: Mapped[str] = mapped_column(Text)
+    name_th: Mapped[str | None] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    highway: Mapped[str | None] = mapped_column(String(32))
+    geom: Mapped[Any] = mapped_column(Geometry("MULTILINESTRING", srid=SRID, spatial_index=False))
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
 class EntityLink(Base):
     """A lodging site or venue record linked to the entity it shares with other sources."""
 

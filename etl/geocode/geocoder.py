@@ -25,6 +25,7 @@ from etl.geocode.matcher import Match, match_address
 from etl.geocode.mentions import MentionIndex, best
 from etl.geocode.online import OnlineGeocoder
 from etl.geocode.reverse import Codes, ReverseIndex
+from etl.geocode.streets import StreetIndex
 from etl.geocode.text import MAX_TEXT, clean
 from geodata.db import Bind
 from geodata.geocoding import CachedAnswer, cache_get, cache_put, named_points
@@ -135,6 +136,7 @@ class Geocoder:
         self.online = online
         self._mentions: MentionIndex | None = None
         self._reverse_index: ReverseIndex | None = None
+        self._streets: StreetIndex | None = None
 
     @classmethod
     def load(cls, bind: Bind, settings: Settings, *, use_cache: bool = True) -> Geocoder:
@@ -207,7 +209,7 @@ class Geocoder:
             source,
         )
 
-    def geocode_address(self, value: object) -> GeoResult:
+    def geocode_address(self, value: object) -> GeoResult:  # noqa: PLR0911 - one exit per level
         """One address line (Thai or romanised) → answer."""
         parts = parse(value)
         if not parts.text:
@@ -223,6 +225,10 @@ class Geocoder:
         if m.code is not None:
             area = self.g.areas[m.code]
             result = self._area_result(m.code, _address_confidence(m, parts, area), "address")
+            if result.ok and m.subdistrict and (parts.soi or parts.road):
+                street = self._street(m.subdistrict, [x for x in (parts.soi, parts.road) if x])
+                if street is not None:
+                    return replace(result, lon=street[0], lat=street[1], precision="street")
             if result.ok:
                 return result
         place = self._place(parts.text)
@@ -396,6 +402,21 @@ class Geocoder:
             else:
                 out.append(GeoResult(lon, lat, "point", 0.99, prov, dist, sub, None, "coords"))
         return out
+
+    def _street(self, subdistrict: str, names: list[str]) -> tuple[float, float] | None:
+        """The named street's point inside ``subdistrict`` (street index and outline needed)."""
+        if self.bind is None:
+            return None
+        if self._streets is None:
+            self._streets = StreetIndex(self.bind)
+        if self._streets.empty:
+            return None
+        index = self.reverse_index()
+        area = index.outline(subdistrict) if index is not None else None
+        a = self.g.areas.get(subdistrict)
+        if area is None or a is None or a.lon is None or a.lat is None:
+            return None
+        return self._streets.locate(subdistrict[:4], area, (a.lon, a.lat), names)
 
     def reverse_index(self) -> ReverseIndex | None:
         """The in-memory outline index (built from the database on first use)."""

@@ -5,6 +5,7 @@ points take about two seconds; the database is read once, when the index is buil
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import shapely
@@ -46,6 +47,15 @@ class ReverseIndex:
     def __init__(self, bind: Bind) -> None:
         self.sub = _Level(admin_polygons(bind, "subdistrict"))
         self.dist = _Level(admin_polygons(bind, "district"))
+        self._outline_of: dict[str, Any] | None = None
+
+    def outline(self, code: str) -> Any:
+        """The (first, official) outline of subdistrict ``code``, or None."""
+        if self._outline_of is None:
+            self._outline_of = {}
+            for c, g in zip(self.sub.codes.tolist(), self.sub.geoms.tolist(), strict=True):
+                self._outline_of.setdefault(c, g)
+        return self._outline_of.get(code)
 
     def codes(self, lons: Sequence[float], lats: Sequence[float]) -> list[Codes]:
         """(subdistrict, district, province) per point, in input order."""

@@ -90,3 +90,33 @@ def read_osm(path: Path, kind: str) -> SourceTable:
         }
         table.rows.append(SourceRow(i, values, geometry=rec.get("geometry")))
     return table
+
+
+def read_roads(path: Path) -> list[tuple[str, str | None, str | None, str, str]]:
+    """Named highways of an OSM extract: (way id, Thai name, English name, highway, WKT)."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise SourceError(f"{path}: over the {MAX_FILE_BYTES:,}-byte limit; cut the extract")
+    import pyrosm
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gdf = pyrosm.OSM(str(path)).get_network(
+                network_type="driving", extra_attributes=["name:en", "name:th"]
+            )
+    except Exception as exc:  # pyrosm raises assorted errors for damaged files
+        raise SourceError(f"{path}: not a readable OSM PBF extract ({exc})") from None
+    out: list[tuple[str, str | None, str | None, str, str]] = []
+    if gdf is None or gdf.empty:
+        return out
+    for rec in gdf.to_dict("records"):
+        name, th, en = _s(rec.get("name")), _s(rec.get("name:th")), _s(rec.get("name:en"))
+        if not (name or th or en) or rec.get("geometry") is None:
+            continue
+        thai = th or (name if any("\u0e00" <= ch <= "\u0e7f" for ch in name) else "")
+        english = en or (name if not thai or name != thai else "")
+        out.append(
+            (f"way/{_s(rec.get('id'))}", thai or None, english or None,
+             _s(rec.get("highway"))[:32], rec["geometry"].wkt)
+        )  # fmt: skip
+    return out
