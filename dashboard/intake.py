@@ -67,6 +67,7 @@ class Taken:
     source_id: str = ""
     status: str = ""  # inserted | updated | unchanged
     answer: GeoResult | None = None
+    names: dict[str, str | None] | None = None  # Thai and English names of the areas
     error: tuple[str, str] | None = None  # (reason code, message)
 
 
@@ -101,4 +102,5 @@ def take(bind: Bind, viewer: Viewer, body: dict[str, Any]) -> Taken:
             text("SELECT id FROM tip WHERE source = :s AND source_id = :i"),
             {"s": source, "i": rec.source_id},
         ).scalar_one()
-    return Taken(int(tip_id), source, rec.source_id, status, located[0].answer)
+    answer = located[0].answer
+    return Taken(int(tip_id), source, rec.source_id, status, answer, geocoder.names(answer))

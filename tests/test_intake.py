@@ -47,6 +47,11 @@ def test_tip_is_stored_and_geocoded(api: Any, conn: Connection) -> None:
     got = resp.get_json()
     assert got["precision"] == "subdistrict" and got["subdistrict_code"] == "100101"
     assert got["confidence"] > 0.5 and got["source"].startswith("api:")
+    assert got["areas"]["subdistrict_th"] == "พระบรมมหาราชวัง"
+    assert (
+        got["areas"]["district_en"] == "Phra Nakhon"
+        and got["areas"]["province_th"] == "กรุงเทพมหานคร"
+    )
     row = conn.execute(text("SELECT * FROM tip WHERE id = :i"), {"i": got["id"]}).one()
     assert row.reliability == "B2" and row.channel == "hotline"
     assert row.reported_at.isoformat() == "2026-11-26T07:30:00+00:00"

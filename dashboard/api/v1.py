@@ -156,6 +156,7 @@ def tip_create() -> Response:
             "district_code": a.district_code if a else None,
             "subdistrict_code": a.subdistrict_code if a else None,
             "geo_reason": a.reason if a else None,
+            "areas": result.names,
         }
     )
     resp.status_code = 201 if result.status == "inserted" else 200

@@ -152,6 +152,19 @@ class Geocoder:
 
     # --- single answers, computed in memory --------------------------------------------------
 
+    def names(self, r: GeoResult) -> dict[str, str | None]:
+        """Thai and English names of an answer's province, district and subdistrict."""
+        out: dict[str, str | None] = {}
+        for level, code in (
+            ("province", r.province_code),
+            ("district", r.district_code),
+            ("subdistrict", r.subdistrict_code),
+        ):
+            a = self.g.areas.get(code or "")
+            out[f"{level}_th"] = a.name_th if a else None
+            out[f"{level}_en"] = a.name_en if a else None
+        return out
+
     def _area_result(self, code: str | None, confidence: float, source: str) -> GeoResult:
         if code is None:
             return NONE
