@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import secrets
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy import Engine
 
 from etl import profiles, sources
 from etl.geocode import coords
 from etl.geocode.address import parse
 from etl.geocode.geocoder import Geocoder, GeoResult
 from etl.geocode.matcher import match_address
+from etl.profiles import resolve
 from etl.validate import Record, Validated, validate
 from geodata.db import Bind
-from geodata.load import BatchMeta, BatchReport, QuarantineRow, load_batch
+from geodata.load import BatchMeta, BatchReport, Chunk, QuarantineRow, load_batch, load_stream
 from geodata.settings import Settings
 
 Progress = Callable[[str], None]
@@ -122,6 +127,45 @@ def to_columns(loc: Located) -> dict[str, object]:
     }
 
 
+CHUNK = 50_000  # rows validated and written at a time
+
+
+def _prefetch(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
+    """Run ``chunks`` in a worker thread, ``depth`` ahead: Python validates and geocodes the
+    next chunk while the server writes this one (psycopg releases the GIL while it waits)."""
+    q: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def work() -> None:
+        try:
+            for item in chunks:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(done)
+        except BaseException as exc:
+            q.put(exc)
+
+    worker = threading.Thread(target=work, name="etl-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+
+
 def run(
     bind: Bind,
     geocoder: Geocoder,
@@ -140,17 +184,32 @@ def run(
     prof = profiles.get(profile, kind)
     say(f"reading {path.name}")
     table = sources.read(path, kind)
-    say(f"validating {len(table.rows):,} rows")
-    v = validate(table, prof, reporter_key(settings), settings.service_bbox)
-    say(f"geocoding {len(v.records):,} records")
-    located, unplaced = geocode(
-        geocoder,
-        kind,
-        v,
-        {r.number: r.values for r in table.rows},
-        require_admin_area=settings.require_admin_area,
-    )
-    quarantine = [QuarantineRow(r.number, r.raw, r.code, r.message) for r in v.rejected] + unplaced
+    mapping = resolve(prof, table.columns)
+    key = reporter_key(settings)
+    n = len(table.rows)
+
+    def chunks() -> Iterator[Chunk]:
+        seen: dict[str, int] = {}
+        for start in range(0, max(n, 1), CHUNK):
+            part = sources.SourceTable(
+                path=table.path,
+                format=table.format,
+                columns=table.columns,
+                rows=table.rows[start : start + CHUNK],
+            )
+            say(f"validating and geocoding rows {start + 1:,}–{min(n, start + CHUNK):,} of {n:,}")
+            v = validate(part, prof, key, settings.service_bbox, seen)
+            located, unplaced = geocode(
+                geocoder,
+                kind,
+                v,
+                {r.number: r.values for r in part.rows},
+                require_admin_area=settings.require_admin_area,
+            )
+            rejected = [QuarantineRow(r.number, r.raw, r.code, r.message) for r in v.rejected]
+            quarantine = sorted(rejected + unplaced, key=lambda q: q.row_number)
+            yield [to_columns(x) for x in located], quarantine
+
     meta = BatchMeta(
         kind=kind,
         source=source or prof.source,
@@ -159,11 +218,13 @@ def run(
         file_sha256=file_sha256(path),
         started_by=started_by,
     )
-    say(f"loading {len(located):,} records")
-    report = load_batch(bind, meta, [to_columns(x) for x in located], quarantine, dry_run=dry_run)
+    # A shared Connection (tests, the API) cannot serve two threads: run in line there.
+    stream = _prefetch(chunks()) if isinstance(bind, Engine) else chunks()
+    report = load_stream(bind, meta, stream, dry_run=dry_run)
+    say("loading done")
     report.notes = table.notes + report.notes
-    if v.mapping:
-        report.notes.append("columns: " + ", ".join(f"{t}←{c}" for t, c in v.mapping.items()))
+    if mapping:
+        report.notes.append("columns: " + ", ".join(f"{t}←{c}" for t, c in mapping.items()))
     return report
 
 

@@ -341,11 +341,16 @@ def validate_row(
 
 
 def validate(
-    table: SourceTable, profile: Profile, key: bytes, bounds: Bounds = THAILAND
+    table: SourceTable,
+    profile: Profile,
+    key: bytes,
+    bounds: Bounds = THAILAND,
+    seen: dict[str, int] | None = None,
 ) -> Validated:
-    """Every row of ``table`` → a record or a quarantined row (never neither)."""
+    """Every row of ``table`` → a record or a quarantined row (never neither). ``seen`` (id →
+    row number) carries duplicate detection across the chunks of one file."""
     out = Validated(mapping=resolve(profile, table.columns))
-    seen: dict[str, int] = {}
+    seen = {} if seen is None else seen
     for row in table.rows:
         try:
             rec = validate_row(row, out.mapping, profile, key, bounds)

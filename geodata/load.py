@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -175,6 +175,9 @@ def _write_quarantine(conn: Connection, batch_id: int, rows: Sequence[Quarantine
     )
 
 
+Chunk = tuple[Sequence[dict[str, Any]], Sequence[QuarantineRow]]
+
+
 def load_batch(
     bind: Bind,
     meta: BatchMeta,
@@ -185,13 +188,20 @@ def load_batch(
 ) -> BatchReport:
     """Load one batch all or nothing. ``records`` hold the columns of ``TABLES[meta.kind]``
     plus the common ones (``lon``/``lat`` for the point); the server computes ``row_hash``."""
+    return load_stream(bind, meta, [(records, quarantined)], dry_run=dry_run)
+
+
+def load_stream(
+    bind: Bind, meta: BatchMeta, chunks: Iterable[Chunk], *, dry_run: bool = False
+) -> BatchReport:
+    """Load one batch, all or nothing, from chunks of (records, quarantined rows) — each chunk
+    COPYed and upserted as it arrives, in one transaction, so a producer can prepare the next
+    chunk while the server writes this one."""
     table, cols = _columns(meta.kind)
     names = [c for c, _ in cols]
-    staged = []
+    upsert = text(_upsert_sql(table, cols))
     source = meta.source
-    for r in records:
-        staged.append([source if c == "source" else r.get(c) for c in names])
-    report = BatchReport(None, read=len(records) + len(quarantined), quarantined=len(quarantined))
+    report = BatchReport(None, read=0)
     try:
         with begin(bind) as conn:
             # The row hash is the text of the staged row: fix how times print while hashing.
@@ -200,24 +210,32 @@ def load_batch(
                 conn.execute(
                     text(
                         "INSERT INTO etl_batch (kind, source, profile, file_name, file_sha256, "
-                        "started_by, n_read) VALUES (:kind, :source, :profile, :file_name, "
-                        ":file_sha256, :started_by, :n_read) RETURNING id"
+                        "started_by) VALUES (:kind, :source, :profile, :file_name, "
+                        ":file_sha256, :started_by) RETURNING id"
                     ),
-                    {**asdict(meta), "n_read": report.read},
+                    asdict(meta),
                 ).scalar_one()
             )
             report.batch_id = batch_id
-            copy_to_temp(conn, "stage_records", list(cols), staged)
-            counts = conn.execute(text(_upsert_sql(table, cols)), {"batch_id": batch_id}).one()
-            report.inserted, report.updated = int(counts.inserted), int(counts.updated)
-            report.unchanged = len(staged) - report.inserted - report.updated
-            _write_quarantine(conn, batch_id, quarantined)
+            for records, quarantined in chunks:
+                staged = [[source if c == "source" else r.get(c) for c in names] for r in records]
+                if staged:
+                    copy_to_temp(conn, "stage_records", list(cols), staged)
+                    counts = conn.execute(upsert, {"batch_id": batch_id}).one()
+                    report.inserted += int(counts.inserted)
+                    report.updated += int(counts.updated)
+                    report.unchanged += len(staged) - int(counts.inserted) - int(counts.updated)
+                _write_quarantine(conn, batch_id, quarantined)
+                report.quarantined += len(quarantined)
+                report.read += len(staged) + len(quarantined)
             conn.execute(
                 text(
-                    "UPDATE etl_batch SET status = 'committed', n_inserted = :i, n_updated = :u, "
-                    "n_unchanged = :n, n_quarantined = :q, finished_at = now() WHERE id = :b"
+                    "UPDATE etl_batch SET status = 'committed', n_read = :r, n_inserted = :i, "
+                    "n_updated = :u, n_unchanged = :n, n_quarantined = :q, finished_at = now() "
+                    "WHERE id = :b"
                 ),
                 {
+                    "r": report.read,
                     "i": report.inserted,
                     "u": report.updated,
                     "n": report.unchanged,
