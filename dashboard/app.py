@@ -92,4 +92,6 @@ def create_app(settings: Settings | None = None, bind: Bind | None = None) -> da
         index_page = app.index()
     pol = policy.verify(app)
     guard.install(app.server, settings, bind, pol, guard.inline_script_hashes(index_page))
+    # the guard checks each callback request's shape against its declaration
+    app.server.config["SITAWARE_CALLBACK_MAP"] = app.callback_map
     return app

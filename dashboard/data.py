@@ -5,6 +5,7 @@ Functions that return tips take the viewer: the shaping by role happens in geoda
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -89,14 +90,23 @@ def data_sources() -> list[queries.DataSource]:
     return queries.data_sources(bind())
 
 
-def tip_counts(viewer: Viewer, area: str) -> list[tuple[str, int]]:
-    """Tips per category in ``area`` (aggregates: every role)."""
-    return tips.tip_counts(bind(), viewer, area=area)
+def tip_counts(
+    viewer: Viewer, area: str, since: dt.datetime | None = None
+) -> list[tuple[str, int]]:
+    """Tips per category in ``area`` since ``since`` (aggregates: every role)."""
+    return tips.tip_counts(bind(), viewer, area=area, since=since)
 
 
-def tip_records(viewer: Viewer, area: str, limit: int = 20) -> list[dict[str, Any]]:
+def tip_marker(viewer: Viewer) -> str:
+    """Changes whenever tips change (for live pages)."""
+    return tips.tip_marker(bind(), viewer)
+
+
+def tip_records(
+    viewer: Viewer, area: str, limit: int = 20, since: dt.datetime | None = None
+) -> list[dict[str, Any]]:
     """Newest tips in ``area``, shaped by ``viewer``'s role."""
-    return tips.tip_records(bind(), viewer, area=area, limit=limit)
+    return tips.tip_records(bind(), viewer, area=area, limit=limit, since=since)
 
 
 def venues(viewer: Viewer, area: str, limit: int = 15) -> list[dict[str, Any]]:
@@ -104,9 +114,11 @@ def venues(viewer: Viewer, area: str, limit: int = 15) -> list[dict[str, Any]]:
     return tips.venues_in_area(bind(), viewer, area=area, limit=limit)
 
 
-def tip_density(viewer: Viewer, area: str) -> list[tuple[float, float, int]]:
+def tip_density(
+    viewer: Viewer, area: str, since: dt.datetime | None = None
+) -> list[tuple[float, float, int]]:
     """Tip counts per grid cell in ``area`` (aggregates: every role with tips.aggregate)."""
-    return tips.tip_density(bind(), viewer, area=area)
+    return tips.tip_density(bind(), viewer, area=area, since=since)
 
 
 def venue_points(viewer: Viewer, area: str) -> list[dict[str, Any]]:

@@ -72,6 +72,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "name": {"th": "ชื่อ", "en": "Name"},
     "sensitivity": {"th": "ความสำคัญ", "en": "Sensitivity"},
     "no_venues": {"th": "ไม่มีสถานที่เฝ้าระวังในพื้นที่", "en": "No sensitive venues in the area"},
+    "time_window": {"th": "ช่วงเวลา", "en": "Time window"},
+    "w_1h": {"th": "1 ชั่วโมง", "en": "1 hour"},
+    "w_24h": {"th": "24 ชั่วโมง", "en": "24 hours"},
+    "w_7d": {"th": "7 วัน", "en": "7 days"},
+    "w_30d": {"th": "30 วัน", "en": "30 days"},
+    "w_all": {"th": "ทั้งหมด", "en": "All"},
     "tip_heat": {"th": "ความหนาแน่นแจ้งเหตุ", "en": "Tip density"},
     "tips_here": {"th": "แจ้งเหตุในช่องนี้", "en": "tips in this cell"},
     "demo_banner": {

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import text
+
 from geodata.db import Bind, connect
 from geodata.errors import ForbiddenError
 from geodata.queries import sql
@@ -130,3 +132,18 @@ def venue_points(
             {"prefix": _check_prefix(area), "limit": max(1, min(int(limit), MAX_POINTS))},
         ).all()
     return [dict(r._mapping) for r in rows]
+
+
+def tip_marker(bind: Bind, viewer: Viewer) -> str:
+    """A value that changes whenever tips are added or changed: the newest tip id and the
+    newest committed load batch (every load, the intake API's included, commits one). Both
+    come from primary-key indexes, so a page may ask every few seconds."""
+    _require(viewer, Cap.TIPS_AGGREGATE)
+    with connect(bind) as conn:
+        row = conn.execute(
+            text(
+                "SELECT (SELECT max(id) FROM tip) AS tip, "
+                "(SELECT max(id) FROM etl_batch WHERE status = 'committed') AS batch"
+            )
+        ).one()
+    return f"{row.tip or 0}:{row.batch or 0}"

@@ -207,3 +207,62 @@ def test_home_map_offline_in_thai_and_english(
         assert p.errors == [] and p.csp == []
     finally:
         p.close()
+
+
+def _map_zoom(page: Any) -> float:
+    return float(
+        page.evaluate("document.querySelector('#home-map .js-plotly-plot')._fullLayout.map.zoom")
+    )
+
+
+def test_new_tip_appears_live_without_resetting_the_view(
+    browser: Any, live_url: str, users: dict[str, tuple[str, str]], engine: Engine
+) -> None:
+    import json
+    import time
+    import urllib.request
+
+    category = "live-" + secrets.token_hex(3)
+    user, password = users["command"]
+    token, _ = accounts.create_token(engine, user, name="live-test")
+    p = Page(browser)
+    try:
+        p.sign_in(live_url, user, password)
+        box = p.page.locator("#home-map").bounding_box()
+        assert box is not None
+        p.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        for _ in range(3):
+            p.page.mouse.wheel(0, -400)  # the user zooms in
+            p.page.wait_for_timeout(300)
+        p.page.wait_for_timeout(800)
+        zoom_before = _map_zoom(p.page)
+        assert category not in p.page.inner_text("#home-tips")
+        body = {
+            "source_id": category,
+            "reported_at": "now",
+            "category": category,
+            "lat": 13.7500,
+            "lon": 100.4913,
+        }
+        body["reported_at"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+        req = urllib.request.Request(
+            live_url + "/api/v1/tips",
+            data=json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        posted = time.monotonic()
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            assert resp.status == 201
+        p.page.locator("#home-tips", has_text=category).wait_for(timeout=5000)
+        seen_after = time.monotonic() - posted
+        p.page.wait_for_timeout(500)
+        p.page.screenshot(path=str(ARTIFACTS / "live-new-tip.png"))
+        assert seen_after <= 2.0, f"the new tip took {seen_after:.2f} s to appear"
+        assert _map_zoom(p.page) == pytest.approx(zoom_before)  # the view was not reset
+        assert zoom_before > 5.5  # (the zoom really changed from the initial country view)
+        assert p.net.external == [] and p.errors == [] and p.csp == []
+    finally:
+        p.close()
+        with engine.begin() as c:
+            c.execute(text("DELETE FROM tip WHERE category = :c"), {"c": category})

@@ -42,6 +42,7 @@ def _post_callback(
             "output": output,
             "outputs": [{"id": i, "property": p} for i, p in outputs],
             "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+            "state": [{"id": "home-view", "property": "data", "value": None}],
             "changedPropIds": [],
         },
         headers=ORIGIN,
@@ -75,6 +76,8 @@ def test_map_callback_provinces_of_thailand(dash_app: dash.Dash, signed_in: Any)
             ("home-level", "value", "province"),
             ("home-province", "value", ""),
             ("lang", "value", "th"),
+            ("home-window", "value", "30d"),
+            ("home-marker", "data", None),
         ],
     )
     fig = resp["home-map"]["figure"]
@@ -92,10 +95,12 @@ def test_map_callback_bangkok_districts_in_english(dash_app: dash.Dash, signed_i
             ("home-level", "value", "district"),
             ("home-province", "value", "10"),
             ("lang", "value", "en"),
+            ("home-window", "value", "30d"),
+            ("home-marker", "data", None),
         ],
     )
     fig = resp["home-map"]["figure"]
-    names = [c[0] for tr in fig["data"] for c in tr["customdata"]]
+    names = [c[0] for tr in fig["data"] if tr["type"] == "choroplethmap" for c in tr["customdata"]]
     assert len(names) == 50
     assert "Phra Nakhon" in names
 
@@ -122,6 +127,21 @@ def test_labels_and_attribution_in_both_languages(home: ModuleType) -> None:
     assert "GeoNames" in attribution_en
     prov_options = th[4]
     assert prov_options[0]["value"] == "" and len(prov_options) == 78
+
+
+def test_malformed_callback_requests_get_400(dash_app: dash.Dash, signed_in: Any) -> None:
+    resp = signed_in.post(
+        "/_dash-update-component",
+        json={
+            "output": _map_output(dash_app),
+            "outputs": [{"id": "home-map", "property": "figure"}],
+            "inputs": [{"id": "home-level", "property": "value", "value": "province"}],
+            "changedPropIds": [],
+        },
+        headers=ORIGIN,
+    )
+    assert resp.status_code == 400
+    assert "inputs expected" in resp.get_json()["error"]
 
 
 def test_demo_data_is_labelled_synthetic(home: ModuleType, conn: Any) -> None:

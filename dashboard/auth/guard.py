@@ -159,6 +159,24 @@ def _required_capability() -> Cap | None:
     return cap
 
 
+def _malformed_callback() -> Response | None:
+    """A callback request whose inputs and states do not match the callback's declaration is
+    refused with 400 (Dash itself would fail on it with a 500)."""
+    if not (request.path.endswith(DASH_UPDATE) and request.method == "POST"):
+        return None
+    body = request.get_json(silent=True, cache=True)
+    if not isinstance(body, dict):
+        return json_error(400, "malformed callback request")
+    entry = flask.current_app.config.get("SITAWARE_CALLBACK_MAP", {}).get(body.get("output"))
+    if entry is None:
+        return None
+    for part, declared in (("inputs", entry.get("inputs", [])), ("state", entry.get("state", []))):
+        sent = body.get(part, [])
+        if not isinstance(sent, list) or len(sent) != len(declared):
+            return json_error(400, f"malformed callback request: {len(declared)} {part} expected")
+    return None
+
+
 def before_request() -> Response | None:  # noqa: PLR0911 - one exit per refusal reason
     """Authenticate, check CSRF and authorize; a response here ends the request."""
     if request.method == "OPTIONS":
@@ -179,7 +197,7 @@ def before_request() -> Response | None:  # noqa: PLR0911 - one exit per refusal
             return flask.redirect(flask.url_for("auth.password_page"))
         return denial(403, "set your own password first: /password")
     if viewer.can(cap):
-        return None
+        return _malformed_callback()
     if not viewer.signed_in:
         if wants_html():
             resp = flask.redirect(

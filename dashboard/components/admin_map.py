@@ -89,7 +89,7 @@ def admin_map_figure(
         )
     center, zoom = view_for_bounds(*_bounds(fc))
     fig.update_layout(
-        map={"style": style, "center": center, "zoom": zoom},
+        map={"style": style, "center": center, "zoom": zoom, "uirevision": uirevision},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         font={"family": FONT_FAMILY, "size": 15},
         legend={

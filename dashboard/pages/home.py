@@ -6,10 +6,11 @@ The live situational map replaces this page's map with layers of tips, venues an
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import dash
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dashboard import data, ids
 from dashboard.auth.guard import current_viewer, in_guarded_request
@@ -22,11 +23,19 @@ from dashboard.i18n import t
 from geodata.roles import Cap
 
 LEVELS = ("province", "district", "subdistrict")
+WINDOWS = {"1h": 1, "24h": 24, "7d": 7 * 24, "30d": 30 * 24, "all": None}  # hours
+LIVE_MS = 1000  # how often an open page asks whether tips changed (two primary-key lookups)
 PAGE_CAPABILITY = Cap.MAP_VIEW
 
 
 def _lang(lang: Any) -> str:
     return lang if lang in ("th", "en") else "th"
+
+
+def _since(window: Any) -> dt.datetime | None:
+    """Start of the time window (a forged value means the default, 30 days)."""
+    hours = WINDOWS.get(window, WINDOWS["30d"]) if isinstance(window, str) else WINDOWS["30d"]
+    return None if hours is None else dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
 
 
 def _province(value: Any) -> str:
@@ -68,6 +77,20 @@ def layout(**_query: Any) -> html.Div:
                                         className="sa-field",
                                     ),
                                     dcc.Dropdown(id=ids.HOME_PROVINCE, value="", clearable=False),
+                                    html.Label(
+                                        id=ids.HOME_WINDOW_LABEL,
+                                        htmlFor=ids.HOME_WINDOW,
+                                        className="sa-field",
+                                    ),
+                                    dcc.RadioItems(
+                                        id=ids.HOME_WINDOW,
+                                        value="30d",
+                                        options=[],
+                                        className="sa-radio",
+                                    ),
+                                    dcc.Interval(id=ids.HOME_TICK, interval=LIVE_MS),
+                                    dcc.Store(id=ids.HOME_MARKER),
+                                    dcc.Store(id=ids.HOME_VIEW),
                                     html.P(id=ids.HOME_LEVEL_NOTE, className="sa-note"),
                                     html.Div(id=ids.HOME_COUNTS),
                                 ],
@@ -79,12 +102,12 @@ def layout(**_query: Any) -> html.Div:
                     html.Div(
                         className="sa-panel",
                         children=[
-                            dcc.Loading(
-                                dcc.Graph(
-                                    id=ids.HOME_MAP,
-                                    className="sa-map",
-                                    config={"displaylogo": False, "scrollZoom": True},
-                                )
+                            # no dcc.Loading around the map: it remounts the graph on every
+                            # update, which would reset the user's zoom and pan
+                            dcc.Graph(
+                                id=ids.HOME_MAP,
+                                className="sa-map",
+                                config={"displaylogo": False, "scrollZoom": True},
                             )
                         ],
                     ),
@@ -139,6 +162,8 @@ def attribution(lang: str) -> html.Div:
     Output(ids.HOME_COUNTS, "children"),
     Output(ids.HOME_ATTRIBUTION, "children"),
     Output(ids.HOME_DEMO_BANNER, "children"),
+    Output(ids.HOME_WINDOW_LABEL, "children"),
+    Output(ids.HOME_WINDOW, "options"),
     Input("lang", "value"),
 )
 def render_labels(lang: str) -> tuple[Any, ...]:
@@ -161,6 +186,8 @@ def render_labels(lang: str) -> tuple[Any, ...]:
         counts_table(lang),
         attribution(lang),
         demo_banner(lang),
+        t("time_window", lang),
+        [{"label": t(f"w_{w}", lang), "value": w} for w in WINDOWS],
     )
 
 
@@ -182,8 +209,18 @@ def demo_banner(lang: str) -> Any:
     Input(ids.HOME_LEVEL, "value"),
     Input(ids.HOME_PROVINCE, "value"),
     Input("lang", "value"),
+    Input(ids.HOME_WINDOW, "value"),
+    Input(ids.HOME_MARKER, "data"),
+    State(ids.HOME_VIEW, "data"),
 )
-def render_map(level: str, province: str, lang: str) -> tuple[Any, str]:
+def render_map(
+    level: str,
+    province: str,
+    lang: str,
+    window: str = "30d",
+    _marker: Any = None,
+    view: Any = None,
+) -> tuple[Any, str]:
     """The map for the chosen level and province."""
     lang = _lang(lang)
     level = level if level in LEVELS else "province"
@@ -199,10 +236,48 @@ def render_map(level: str, province: str, lang: str) -> tuple[Any, str]:
         for trace in venue_traces(data.venue_points(viewer, province), lang):
             fig.add_trace(trace)
     if viewer.can(Cap.TIPS_AGGREGATE):  # heat above the venue points, translucent
-        cells = data.tip_density(viewer, province)
+        cells = data.tip_density(viewer, province, _since(window))
         if cells:
             fig.add_trace(heat_trace(cells, lang))
+    # A redraw for new tips or another time window keeps where the user had moved the map.
+    kept = _kept_view(view, f"{level}:{province}")
+    if kept is not None:
+        fig.update_layout(map={"center": kept[0], "zoom": kept[1]})
     return fig, note
+
+
+def _kept_view(view: Any, key: str) -> tuple[dict[str, float], float] | None:
+    """The user's last centre and zoom for this level and area (None when there is none, or
+    it was for another area, or it is malformed)."""
+    if not isinstance(view, dict) or view.get("key") != key:
+        return None
+    center, zoom = view.get("center"), view.get("zoom")
+    try:
+        lon, lat, z = float(center["lon"]), float(center["lat"]), float(zoom)  # type: ignore[index]
+    except (TypeError, KeyError, ValueError):
+        return None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90 and 0 <= z <= 22):
+        return None
+    return {"lon": lon, "lat": lat}, z
+
+
+@secure_callback(
+    PAGE_CAPABILITY,
+    Output(ids.HOME_VIEW, "data"),
+    Input(ids.HOME_MAP, "relayoutData"),
+    State(ids.HOME_LEVEL, "value"),
+    State(ids.HOME_PROVINCE, "value"),
+)
+def remember_view(relayout: Any, level: Any, province: Any) -> Any:
+    """Remember where the user moved the map (for this level and area)."""
+    if not isinstance(relayout, dict) or "map.zoom" not in relayout:
+        return dash.no_update
+    level = level if level in LEVELS else "province"
+    return {
+        "key": f"{level}:{_province(province)}",
+        "center": relayout.get("map.center"),
+        "zoom": relayout.get("map.zoom"),
+    }
 
 
 @secure_callback(
@@ -210,15 +285,18 @@ def render_map(level: str, province: str, lang: str) -> tuple[Any, str]:
     Output(ids.HOME_TIPS, "children"),
     Input(ids.HOME_PROVINCE, "value"),
     Input("lang", "value"),
+    Input(ids.HOME_WINDOW, "value"),
+    Input(ids.HOME_MARKER, "data"),
 )
-def render_tips(province: str, lang: str) -> list[Any]:
+def render_tips(province: str, lang: str, window: str = "30d", _marker: Any = None) -> list[Any]:
     """Tip counts for every role; recent records (and text) only for roles allowed them.
 
     The shaping happens in geodata's queries, from the viewer of this request; nothing the
     browser sends can widen it.
     """
     lang, area, viewer = _lang(lang), _province(province), current_viewer()
-    counts = [{"category": c, "n": n} for c, n in data.tip_counts(viewer, area)]
+    since = _since(window)
+    counts = [{"category": c, "n": n} for c, n in data.tip_counts(viewer, area, since)]
     children: list[Any] = [
         html.H2(t("tips_in_area", lang)),
         table([("category", "category"), ("n", "count")], counts, lang, "no_tips"),
@@ -233,7 +311,7 @@ def render_tips(province: str, lang: str) -> list[Any]:
         ]
         if viewer.can(Cap.TIPS_TEXT):
             columns.append(("text", "text"))
-        records = data.tip_records(viewer, area)
+        records = data.tip_records(viewer, area, since=since)
         children += [html.H2(t("recent_tips", lang)), table(columns, records, lang, "no_tips")]
     return children
 
@@ -265,3 +343,16 @@ def render_venues(province: str, lang: str) -> list[Any]:
             "no_venues",
         ),
     ]
+
+
+@secure_callback(
+    Cap.TIPS_AGGREGATE,
+    Output(ids.HOME_MARKER, "data"),
+    Input(ids.HOME_TICK, "n_intervals"),
+    State(ids.HOME_MARKER, "data"),
+)
+def poll_tips(_n: Any, previous: Any) -> Any:
+    """Every few seconds: has any tip been added or changed? Only then do the map and the
+    counts redraw — and the map keeps the viewer's zoom, pan and layer toggles (uirevision)."""
+    marker = data.tip_marker(current_viewer())
+    return dash.no_update if marker == previous else marker
