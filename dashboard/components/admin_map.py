@@ -92,6 +92,8 @@ def admin_map_figure(
         map={"style": style, "center": center, "zoom": zoom, "uirevision": uirevision},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         font={"family": FONT_FAMILY, "size": 15},
+        # hover labels do not inherit the layout font: without this, Thai shows as boxes
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": 14}},
         legend={
             "x": 0.01,
             "y": 0.99,
