@@ -126,6 +126,27 @@ def venue_points(viewer: Viewer, area: str) -> list[dict[str, Any]]:
     return tips.venue_points(bind(), viewer, area=area)
 
 
+def nearby(
+    viewer: Viewer, lon: float, lat: float, radius_m: float, since: dt.datetime | None
+) -> dict[str, Any]:
+    """What is near a point, shaped by ``viewer``'s role."""
+    return tips.nearby(bind(), viewer, lon, lat, radius_m=radius_m, since=since)
+
+
+def locate(text: str) -> tuple[float, float, str] | None:
+    """An address or place typed by the user → (lon, lat, what was found), offline."""
+    from dashboard.intake import gazetteer
+    from etl.geocode.geocoder import Geocoder
+
+    g = Geocoder(gazetteer(bind()))
+    r = g.geocode_address(text)
+    if not r.ok:
+        r = g.geocode_text(text)
+    if r.lon is None or r.lat is None:
+        return None
+    return r.lon, r.lat, r.precision
+
+
 def clear_caches() -> None:
     """Forget cached reference data (after a reload, or between tests)."""
     for fn in (admin_geojson, admin_summary, provinces, data_sources):

@@ -9,6 +9,7 @@ Reporter fields (``reporter_hash``) are never selected by any query here.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from sqlalchemy import text
@@ -147,3 +148,49 @@ def tip_marker(bind: Bind, viewer: Viewer) -> str:
             )
         ).one()
     return f"{row.tip or 0}:{row.batch or 0}"
+
+
+MAX_RADIUS_M = 20_000
+
+
+def nearby(
+    bind: Bind,
+    viewer: Viewer,
+    lon: float,
+    lat: float,
+    *,
+    radius_m: float = 500,
+    n: int = 10,
+    since: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """What is near a point: the nearest venues and lodging sites (map.view) and tips in the
+    radius — records for roles with tips.records, only their number otherwise."""
+    _require(viewer, Cap.MAP_VIEW)
+    lon, lat = float(lon), float(lat)
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValueError("not a point")
+    radius = max(10.0, min(float(radius_m), MAX_RADIUS_M))
+    n = max(1, min(int(n), 50))
+    # degrees of latitude per metre, widened for longitude at this latitude
+    deg = radius / 110_000 / max(0.2, math.cos(math.radians(lat)))
+    with connect(bind) as conn:
+        places = conn.execute(
+            sql("nearby"), {"lon": lon, "lat": lat, "radius_m": radius, "n": n}
+        ).all()
+        tips_near = []
+        total = 0
+        if viewer.can(Cap.TIPS_AGGREGATE):
+            rows = conn.execute(
+                sql("tips_nearby"),
+                {"lon": lon, "lat": lat, "radius_m": radius, "deg": deg, "since": since, "n": n},
+            ).all()
+            total = int(rows[0].n_total) if rows else 0
+            if viewer.can(Cap.TIPS_RECORDS):
+                tips_near = [{k: v for k, v in r._mapping.items() if k != "n_total"} for r in rows]
+    return {
+        "radius_m": radius,
+        "venues": [dict(r._mapping) for r in places if r.layer == "venue"],
+        "lodging": [dict(r._mapping) for r in places if r.layer == "lodging"],
+        "tips": tips_near,
+        "tips_total": total,
+    }

@@ -266,3 +266,27 @@ def test_new_tip_appears_live_without_resetting_the_view(
         p.close()
         with engine.begin() as c:
             c.execute(text("DELETE FROM tip WHERE category = :c"), {"c": category})
+
+
+def test_time_window_and_proximity(
+    browser: Any, live_url: str, users: dict[str, tuple[str, str]], xss_venue: str
+) -> None:
+    p = Page(browser)
+    try:
+        p.sign_in(live_url, *users["command"])
+        p.page.locator("#home-window").get_by_text("7 วัน", exact=True).click()
+        p.page.wait_for_timeout(1000)
+        p.page.fill("#home-near-addr", "แขวงพระบรมมหาราชวัง เขตพระนคร กรุงเทพมหานคร")
+        p.page.click("#home-near-go")
+        result = p.page.locator("#home-near-result", has_text="สถานที่เฝ้าระวังใกล้ที่สุด")
+        result.wait_for(timeout=10000)
+        text_ = p.page.inner_text("#home-near-result")
+        assert "แจ้งเหตุในรัศมี" in text_ and "ที่พักใกล้ที่สุด" in text_
+        assert XSS_NAME in text_  # the venue planted at the Grand Palace, as plain text
+        assert "ม." in text_  # distances in metres, Thai units
+        p.page.wait_for_timeout(1500)  # the circle is drawn on the map
+        p.page.screenshot(path=str(ARTIFACTS / "proximity-th.png"))
+        assert p.page.evaluate("window.__xss") is None
+        assert p.net.external == [] and p.errors == [] and p.csp == []
+    finally:
+        p.close()

@@ -78,10 +78,11 @@ def test_map_callback_provinces_of_thailand(dash_app: dash.Dash, signed_in: Any)
             ("lang", "value", "th"),
             ("home-window", "value", "30d"),
             ("home-marker", "data", None),
+            ("home-near", "data", None),
         ],
     )
     fig = resp["home-map"]["figure"]
-    n = sum(len(tr["locations"]) for tr in fig["data"])
+    n = sum(len(tr["locations"]) for tr in fig["data"] if tr["type"] == "choroplethmap")
     assert n == 77
     assert fig["layout"]["map"]["style"] == "/assets/" + BLANK_STYLE_ASSET
 
@@ -97,6 +98,7 @@ def test_map_callback_bangkok_districts_in_english(dash_app: dash.Dash, signed_i
             ("lang", "value", "en"),
             ("home-window", "value", "30d"),
             ("home-marker", "data", None),
+            ("home-near", "data", None),
         ],
     )
     fig = resp["home-map"]["figure"]

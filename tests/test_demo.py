@@ -86,6 +86,7 @@ def test_map_shows_heat_and_venues_without_records(
                 {"id": "lang", "property": "value", "value": "en"},
                 {"id": "home-window", "property": "value", "value": "all"},
                 {"id": "home-marker", "property": "data", "value": None},
+                {"id": "home-near", "property": "data", "value": None},
             ],
             "state": [{"id": "home-view", "property": "data", "value": None}],
             "changedPropIds": [],

@@ -7,6 +7,7 @@ The live situational map replaces this page's map with layers of tips, venues an
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import dash
@@ -18,6 +19,7 @@ from dashboard.auth.policy import secure_callback
 from dashboard.components.admin_map import admin_map_figure
 from dashboard.components.basemap import style_url
 from dashboard.components.layers import heat_trace, venue_traces
+from dashboard.components.nearby import circle_traces, panel
 from dashboard.components.tables import table
 from dashboard.i18n import t
 from geodata.roles import Cap
@@ -95,6 +97,37 @@ def layout(**_query: Any) -> html.Div:
                                     html.Div(id=ids.HOME_COUNTS),
                                 ],
                             ),
+                            html.Div(
+                                className="sa-panel",
+                                children=[
+                                    html.H2(id=ids.HOME_NEAR_TITLE),
+                                    dcc.Input(
+                                        id=ids.HOME_NEAR_ADDR,
+                                        type="text",
+                                        debounce=True,
+                                        maxLength=300,
+                                        className="sa-input",
+                                    ),
+                                    html.Button(
+                                        id=ids.HOME_NEAR_GO, n_clicks=0, className="sa-button"
+                                    ),
+                                    html.Label(
+                                        id=ids.HOME_NEAR_RADIUS_LABEL,
+                                        htmlFor=ids.HOME_NEAR_RADIUS,
+                                        className="sa-field",
+                                    ),
+                                    dcc.Slider(
+                                        id=ids.HOME_NEAR_RADIUS,
+                                        min=100,
+                                        max=5000,
+                                        step=100,
+                                        value=500,
+                                        marks={100: "100", 1000: "1k", 2500: "2.5k", 5000: "5k"},
+                                    ),
+                                    dcc.Store(id=ids.HOME_NEAR),
+                                    html.Div(id=ids.HOME_NEAR_RESULT),
+                                ],
+                            ),
                             html.Div(id=ids.HOME_TIPS, className="sa-panel"),
                             html.Div(id=ids.HOME_VENUES, className="sa-panel"),
                         ],
@@ -164,6 +197,10 @@ def attribution(lang: str) -> html.Div:
     Output(ids.HOME_DEMO_BANNER, "children"),
     Output(ids.HOME_WINDOW_LABEL, "children"),
     Output(ids.HOME_WINDOW, "options"),
+    Output(ids.HOME_NEAR_TITLE, "children"),
+    Output(ids.HOME_NEAR_ADDR, "placeholder"),
+    Output(ids.HOME_NEAR_GO, "children"),
+    Output(ids.HOME_NEAR_RADIUS_LABEL, "children"),
     Input("lang", "value"),
 )
 def render_labels(lang: str) -> tuple[Any, ...]:
@@ -188,6 +225,10 @@ def render_labels(lang: str) -> tuple[Any, ...]:
         demo_banner(lang),
         t("time_window", lang),
         [{"label": t(f"w_{w}", lang), "value": w} for w in WINDOWS],
+        t("near_title", lang),
+        t("near_address", lang),
+        t("near_go", lang),
+        t("radius_m", lang),
     )
 
 
@@ -211,14 +252,16 @@ def demo_banner(lang: str) -> Any:
     Input("lang", "value"),
     Input(ids.HOME_WINDOW, "value"),
     Input(ids.HOME_MARKER, "data"),
+    Input(ids.HOME_NEAR, "data"),
     State(ids.HOME_VIEW, "data"),
 )
-def render_map(
+def render_map(  # noqa: PLR0917 - one parameter per input of the callback
     level: str,
     province: str,
     lang: str,
     window: str = "30d",
     _marker: Any = None,
+    near: Any = None,
     view: Any = None,
 ) -> tuple[Any, str]:
     """The map for the chosen level and province."""
@@ -239,6 +282,14 @@ def render_map(
         cells = data.tip_density(viewer, province, _since(window))
         if cells:
             fig.add_trace(heat_trace(cells, lang))
+    centre = _near(near)
+    if centre is not None:
+        for trace in circle_traces(centre[0], centre[1], centre[2], lang):
+            fig.add_trace(trace)
+        if dash.ctx.triggered_id == ids.HOME_NEAR:  # a new search: fly to its circle
+            zoom = max(8.0, min(17.0, 15.0 - math.log2(centre[2] / 250)))
+            fig.update_layout(map={"center": {"lon": centre[0], "lat": centre[1]}, "zoom": zoom})
+            return fig, note
     # A redraw for new tips or another time window keeps where the user had moved the map.
     kept = _kept_view(view, f"{level}:{province}")
     if kept is not None:
@@ -356,3 +407,74 @@ def poll_tips(_n: Any, previous: Any) -> Any:
     counts redraw — and the map keeps the viewer's zoom, pan and layer toggles (uirevision)."""
     marker = data.tip_marker(current_viewer())
     return dash.no_update if marker == previous else marker
+
+
+def _near(value: Any) -> tuple[float, float, float, str] | None:
+    """(lon, lat, radius, label) from the proximity store; None when unset or malformed."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        lon, lat, radius = float(value["lon"]), float(value["lat"]), float(value["radius"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (97 <= lon <= 106 and 5 <= lat <= 21 and 10 <= radius <= 20_000):
+        return None
+    return lon, lat, radius, str(value.get("label", ""))[:120]
+
+
+@secure_callback(
+    PAGE_CAPABILITY,
+    Output(ids.HOME_NEAR, "data"),
+    Input(ids.HOME_NEAR_GO, "n_clicks"),
+    Input(ids.HOME_NEAR_ADDR, "n_submit"),
+    Input(ids.HOME_MAP, "clickData"),
+    Input(ids.HOME_NEAR_RADIUS, "value"),
+    State(ids.HOME_NEAR_ADDR, "value"),
+    State(ids.HOME_NEAR, "data"),
+)
+def set_centre(
+    _clicks: Any, _submit: Any, click: Any, radius: Any, address: Any, current: Any
+) -> Any:
+    """The proximity centre: a point clicked on the map, or an address typed (geocoded
+    offline); a new radius keeps the centre."""
+    try:
+        r = max(100.0, min(float(radius), 5000.0))
+    except (TypeError, ValueError):
+        r = 500.0
+    trigger = dash.ctx.triggered_id
+    if trigger == ids.HOME_MAP:
+        pts = click.get("points") if isinstance(click, dict) else None
+        p = pts[0] if isinstance(pts, list) and pts and isinstance(pts[0], dict) else {}
+        if "lon" in p and "lat" in p:
+            label = f"{float(p['lat']):.5f}, {float(p['lon']):.5f}"
+            return {"lon": p["lon"], "lat": p["lat"], "radius": r, "label": label}
+        return dash.no_update
+    if trigger in (ids.HOME_NEAR_GO, ids.HOME_NEAR_ADDR):
+        text = str(address or "").strip()[:300]
+        found = data.locate(text) if text else None
+        if found is None:
+            return {"error": "not_found", "radius": r}
+        return {"lon": found[0], "lat": found[1], "radius": r, "label": text}
+    if trigger == ids.HOME_NEAR_RADIUS and _near(current) is not None:
+        return {**current, "radius": r}
+    return dash.no_update
+
+
+@secure_callback(
+    PAGE_CAPABILITY,
+    Output(ids.HOME_NEAR_RESULT, "children"),
+    Input(ids.HOME_NEAR, "data"),
+    Input("lang", "value"),
+    Input(ids.HOME_WINDOW, "value"),
+)
+def render_near(near: Any, lang: str, window: str) -> Any:
+    """Nearest venues and lodging sites, and the tips in the radius (shaped by role)."""
+    lang = _lang(lang)
+    if isinstance(near, dict) and near.get("error") == "not_found":
+        return html.P(t("near_not_found", lang), className="sa-error")
+    centre = _near(near)
+    if centre is None:
+        return html.P(t("near_hint", lang), className="sa-note")
+    lon, lat, radius, label = centre
+    result = data.nearby(current_viewer(), lon, lat, radius, _since(window))
+    return panel(result, label, lang)
