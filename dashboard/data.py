@@ -147,6 +147,11 @@ def locate(text: str) -> tuple[float, float, str] | None:
     return r.lon, r.lat, r.precision
 
 
+def units(viewer: Viewer, area: str) -> list[dict[str, Any]]:
+    """Patrol units' last known positions."""
+    return tips.unit_positions(bind(), viewer, area=area)
+
+
 def clear_caches() -> None:
     """Forget cached reference data (after a reload, or between tests)."""
     for fn in (admin_geojson, admin_summary, provinces, data_sources):

@@ -72,6 +72,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "name": {"th": "ชื่อ", "en": "Name"},
     "sensitivity": {"th": "ความสำคัญ", "en": "Sensitivity"},
     "no_venues": {"th": "ไม่มีสถานที่เฝ้าระวังในพื้นที่", "en": "No sensitive venues in the area"},
+    "units": {"th": "สายตรวจ (ตำแหน่งล่าสุด)", "en": "Patrol units (last position)"},
     "near_title": {"th": "รอบตำแหน่ง", "en": "Nearby"},
     "near_hint": {
         "th": "คลิกจุดบนแผนที่ หรือพิมพ์ที่อยู่/สถานที่ แล้วกดค้นหา",

@@ -136,18 +136,20 @@ def venue_points(
 
 
 def tip_marker(bind: Bind, viewer: Viewer) -> str:
-    """A value that changes whenever tips are added or changed: the newest tip id and the
-    newest committed load batch (every load, the intake API's included, commits one). Both
-    come from primary-key indexes, so a page may ask every few seconds."""
+    """A value that changes whenever tips are added or changed or a unit moves: the newest
+    tip id, the newest committed load batch (every load, the intake API's included, commits
+    one) and the newest unit position. All come from primary-key indexes, so a page may ask
+    every second."""
     _require(viewer, Cap.TIPS_AGGREGATE)
     with connect(bind) as conn:
         row = conn.execute(
             text(
                 "SELECT (SELECT max(id) FROM tip) AS tip, "
-                "(SELECT max(id) FROM etl_batch WHERE status = 'committed') AS batch"
+                "(SELECT max(id) FROM etl_batch WHERE status = 'committed') AS batch, "
+                "(SELECT max(id) FROM unit_position) AS unit"
             )
         ).one()
-    return f"{row.tip or 0}:{row.batch or 0}"
+    return f"{row.tip or 0}:{row.batch or 0}:{row.unit or 0}"
 
 
 MAX_RADIUS_M = 20_000
@@ -194,3 +196,11 @@ def nearby(
         "tips": tips_near,
         "tips_total": total,
     }
+
+
+def unit_positions(bind: Bind, viewer: Viewer, *, area: str = "") -> list[dict[str, Any]]:
+    """Last known position of each active patrol unit (home district under ``area``)."""
+    _require(viewer, Cap.MAP_VIEW)
+    with connect(bind) as conn:
+        rows = conn.execute(sql("unit_positions"), {"prefix": _check_prefix(area)}).all()
+    return [dict(r._mapping) for r in rows]

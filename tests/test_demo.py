@@ -103,7 +103,9 @@ def test_map_shows_heat_and_venues_without_records(
     assert len(heat) == 1 and sum(heat[0]["z"]) == in_bangkok
     # cell centres on a 0.005° grid, never a tip's own position
     assert all(abs(x / 0.005 - round(x / 0.005 - 0.5) - 0.5) < 1e-6 for x in heat[0]["lon"])
-    venues = [tr for tr in traces if tr["type"] == "scattermap"]
+    venues = [
+        tr for tr in traces if tr["type"] == "scattermap" and not tr["name"].startswith("Patrol")
+    ]
     assert {tr["name"] for tr in venues} >= {"School", "Temple", "Hospital"}
     n_venues = conn.execute(
         text("SELECT count(*) FROM venue WHERE province_code = '10'")
@@ -111,3 +113,19 @@ def test_map_shows_heat_and_venues_without_records(
     assert sum(len(tr["lon"]) for tr in venues) == n_venues > 290
     body = resp.get_data(as_text=True)
     assert "DEMO-T" not in body and "reported_at" not in body
+
+
+def test_units_are_on_the_map(app_on_conn: dash.Dash, conn: Connection, tmp_path: Path) -> None:
+    _load(conn, tmp_path)
+    from dashboard.pages import home
+
+    with app_on_conn.server.test_request_context():
+        import flask
+
+        from geodata.roles import Viewer
+
+        flask.g.viewer = Viewer.for_role("f", "field")
+        fig, _ = home.render_map("district", "10", "th", "all", None, None, None)
+    units = [tr for tr in fig.data if tr.name == "สายตรวจ (ตำแหน่งล่าสุด)"]
+    assert len(units) == 1 and len(units[0].lon) == 10
+    assert all(c[0].startswith("สาธิต-") for c in units[0].customdata)

@@ -86,3 +86,26 @@ def venue_traces(rows: list[dict[str, Any]], lang: str) -> list[go.Scattermap]:
             )
         )
     return traces
+
+
+def unit_trace(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:
+    """Patrol units at their last known position, callsign on hover."""
+    label = t("units", lang)
+    return go.Scattermap(
+        lon=[r["lon"] for r in rows],
+        lat=[r["lat"] for r in rows],
+        mode="markers",
+        marker={"size": 13, "color": "#111827", "symbol": "circle", "opacity": 0.95},
+        name=label,
+        customdata=[
+            [
+                escape(str(r["callsign"])),
+                escape(str(r["agency"] or "")),
+                escape(str(r["unit_type"])),
+            ]
+            for r in rows
+        ],
+        hovertemplate="<b>%{customdata[0]}</b> · %{customdata[1]}<br>%{customdata[2]}<extra>"
+        + label
+        + "</extra>",
+    )

@@ -18,7 +18,7 @@ from dashboard.auth.guard import current_viewer, in_guarded_request
 from dashboard.auth.policy import secure_callback
 from dashboard.components.admin_map import admin_map_figure
 from dashboard.components.basemap import style_url
-from dashboard.components.layers import heat_trace, venue_traces
+from dashboard.components.layers import heat_trace, unit_trace, venue_traces
 from dashboard.components.nearby import circle_traces, panel
 from dashboard.components.tables import table
 from dashboard.i18n import t
@@ -282,6 +282,10 @@ def render_map(  # noqa: PLR0917 - one parameter per input of the callback
         cells = data.tip_density(viewer, province, _since(window))
         if cells:
             fig.add_trace(heat_trace(cells, lang))
+    if viewer.can(Cap.MAP_VIEW):  # units on top: where help is
+        unit_rows = data.units(viewer, province)
+        if unit_rows:
+            fig.add_trace(unit_trace(unit_rows, lang))
     centre = _near(near)
     if centre is not None:
         for trace in circle_traces(centre[0], centre[1], centre[2], lang):
