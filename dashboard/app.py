@@ -11,6 +11,7 @@ from dashboard.auth import guard, policy
 from dashboard.i18n import t
 from geodata import db
 from geodata.db import Bind
+from geodata.roles import Cap
 from geodata.settings import Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
@@ -22,6 +23,15 @@ def shell() -> html.Div:
     user_box: list[object] = []
     if viewer.signed_in:
         user_box = [
+            html.Nav(
+                className="sa-nav",
+                children=[dcc.Link(f"{t('nav_map', 'th')} / {t('nav_map', 'en')}", href="/")]
+                + (
+                    [dcc.Link(f"{t('nav_review', 'th')} / {t('nav_review', 'en')}", href="/review")]
+                    if viewer.can(Cap.REVIEW)
+                    else []
+                ),
+            ),
             html.Span(f"{viewer.username} · {viewer.role}", className="sa-user"),
             html.Form(
                 action="/logout",
@@ -79,7 +89,7 @@ def create_app(settings: Settings | None = None, bind: Bind | None = None) -> da
     # Pages register themselves with dash.register_page when imported (after the app exists).
     from dashboard.api import v1
     from dashboard.auth import views
-    from dashboard.pages import home  # noqa: F401
+    from dashboard.pages import home, review  # noqa: F401
 
     app.server.register_blueprint(views.bp)
     app.server.register_blueprint(v1.bp)

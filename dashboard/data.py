@@ -152,6 +152,71 @@ def units(viewer: Viewer, area: str) -> list[dict[str, Any]]:
     return tips.unit_positions(bind(), viewer, area=area)
 
 
+# --- review (geocoder answers and quarantined rows) ----------------------------------------
+
+
+def review_queue(viewer: Viewer) -> list[Any]:
+    """Geocoder answers waiting for a person."""
+    from geodata import geocoding
+
+    return geocoding.review_queue(bind(), viewer)
+
+
+def review_decide(viewer: Viewer, key: str, decision: str, value: str = "") -> Any:
+    """Accept, move (``value``: a coordinate in any form, or an address) or reject (``value``:
+    the reason) one answer; audited in geodata."""
+    from etl.geocode import coords
+    from geodata import geocoding
+
+    if decision == "accept":
+        return geocoding.review_accept(bind(), viewer, key)
+    if decision == "reject":
+        return geocoding.review_reject(bind(), viewer, key, value)
+    c = coords.parse(value)
+    if c.lon is not None and c.lat is not None:
+        return geocoding.review_move(bind(), viewer, key, c.lon, c.lat)
+    found = locate(value)
+    if found is None:
+        raise geocoding.ReviewError(f"no place found for {value[:60]!r}")
+    return geocoding.review_move(bind(), viewer, key, found[0], found[1])
+
+
+def quarantine_batches(limit: int = 50) -> list[Any]:
+    """Recent load batches that refused rows."""
+    from geodata import load
+
+    return [b for b in load.batches(bind(), limit=limit) if b.n_quarantined > 0]
+
+
+def quarantined(batch_id: int) -> list[Any]:
+    """A batch's refused rows (unresolved)."""
+    from geodata import load
+
+    return load.quarantined(bind(), batch_id)
+
+
+def retry_batch(viewer: Viewer, batch_id: int) -> Any:
+    """Run a batch's refused rows through the ETL again; audited as an import."""
+    from dashboard.auth.guard import app_settings
+    from dashboard.intake import gazetteer
+    from etl import pipeline
+    from etl.geocode.geocoder import Geocoder
+    from geodata import audit
+
+    settings = app_settings()
+    geocoder = Geocoder(gazetteer(bind()), bind(), review_below=settings.geocode_review_below)
+    report = pipeline.retry(bind(), geocoder, settings, batch_id, started_by=viewer.username)
+    audit.record(
+        bind(),
+        "import",
+        viewer=viewer,
+        object_type="etl_batch",
+        object_ids=[batch_id],
+        detail={"retry": True, "retried": report.retried, "left": report.still_quarantined},
+    )
+    return report
+
+
 def clear_caches() -> None:
     """Forget cached reference data (after a reload, or between tests)."""
     for fn in (admin_geojson, admin_summary, provinces, data_sources):
