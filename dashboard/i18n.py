@@ -74,6 +74,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_venues": {"th": "ไม่มีสถานที่เฝ้าระวังในพื้นที่", "en": "No sensitive venues in the area"},
     "nav_map": {"th": "แผนที่", "en": "Map"},
     "nav_review": {"th": "ตรวจทาน", "en": "Review"},
+    "review_pin": {"th": "หมุดปัจจุบัน", "en": "Current pin"},
     "review_title": {"th": "คิวตรวจทานพิกัด", "en": "Geocode review queue"},
     "review_pick": {"th": "เลือกรายการที่รอตรวจ", "en": "Pick an answer to review"},
     "review_empty": {"th": "ไม่มีรายการรอตรวจ", "en": "Nothing waiting for review"},

@@ -290,3 +290,42 @@ def test_time_window_and_proximity(
         assert p.net.external == [] and p.errors == [] and p.csp == []
     finally:
         p.close()
+
+
+def test_review_page_moves_a_pin(
+    browser: Any, live_url: str, engine: Engine, gazetteer: Any
+) -> None:
+    from etl.geocode.geocoder import Geocoder
+
+    name, password = f"browser-admin-{secrets.token_hex(3)}", secrets.token_urlsafe(16)
+    accounts.add_user(engine, name, "admin", password)
+    address = f"ซอย ทดสอบ {secrets.token_hex(2)} เขตมีนบุรี กรุงเทพมหานคร 10510"
+    (answer,) = Geocoder(gazetteer, engine, review_below=0.5).batch("address", [address])
+    assert answer.review_status == "pending"
+    p = Page(browser)
+    try:
+        p.sign_in(live_url, name, password)
+        p.page.click("a[href='/review']")
+        p.page.wait_for_selector("#review-pick", timeout=15000)
+        p.page.click("#review-pick")
+        p.page.keyboard.type(address[:20])
+        p.page.keyboard.press("Enter")
+        p.page.locator("#review-detail", has_text=address).wait_for(timeout=10000)
+        p.page.wait_for_timeout(1500)
+        p.page.screenshot(path=str(ARTIFACTS / "review-pending-th.png"))
+        p.page.fill("#review-move-to", "13.8140, 100.7285")
+        p.page.click("#review-move")
+        p.page.locator("#review-message", has_text="บันทึกแล้ว").wait_for(timeout=10000)
+        p.page.wait_for_timeout(800)
+        p.page.screenshot(path=str(ARTIFACTS / "review-th.png"))
+        with engine.connect() as c:
+            status = c.execute(
+                text("SELECT review_status FROM geocode_cache WHERE key = :k"), {"k": answer.key}
+            ).scalar_one()
+        assert status == "moved"
+        assert p.net.external == [] and p.errors == [] and p.csp == []
+    finally:
+        p.close()
+        with engine.begin() as c:
+            c.execute(text("DELETE FROM geocode_cache WHERE key = :k"), {"k": answer.key})
+            c.execute(text("DELETE FROM app_user WHERE username = :u"), {"u": name})

@@ -14,7 +14,8 @@ from dash import Input, Output, State, dcc, html
 from dashboard import data
 from dashboard.auth.guard import current_viewer, in_guarded_request
 from dashboard.auth.policy import secure_callback
-from dashboard.components.basemap import FONT_FAMILY, style_url
+from dashboard.components.admin_map import admin_map_figure
+from dashboard.components.basemap import style_url
 from dashboard.i18n import t
 from geodata.errors import SitawareError
 from geodata.roles import Cap
@@ -130,20 +131,16 @@ def queue(_refresh: Any, lang: str) -> list[dict[str, str]]:
     ]
 
 
-def _pin_figure(lon: float | None, lat: float | None, lang: str) -> go.Figure:
-    fig = go.Figure()
+def _pin_figure(lon: float | None, lat: float | None, lang: str, province: str | None) -> Any:
+    """The pin on its province's district outlines (the country's provinces when none)."""
+    level, prefix = ("district", province) if province else ("province", "")
+    fig = admin_map_figure(data.admin_geojson(level, prefix), lang, style=style_url())
     if lon is not None and lat is not None:
         fig.add_trace(
             go.Scattermap(lon=[lon], lat=[lat], mode="markers",
-                          marker={"size": 16, "color": "#b91c1c"}, name=t("near_centre", lang))
+                          marker={"size": 16, "color": "#b91c1c"}, name=t("review_pin", lang))
         )  # fmt: skip
-    fig.update_layout(
-        map={"style": style_url(), "center": {"lon": lon or 100.5, "lat": lat or 13.75},
-             "zoom": 12 if lon is not None else 5},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        font={"family": FONT_FAMILY},
-        hoverlabel={"font": {"family": FONT_FAMILY}},
-    )  # fmt: skip
+        fig.update_layout(map={"center": {"lon": lon, "lat": lat}, "zoom": 11})
     return fig
 
 
@@ -155,20 +152,25 @@ def _pin_figure(lon: float | None, lat: float | None, lang: str) -> go.Figure:
     Input(P + "refresh", "data"),
     Input("lang", "value"),
 )
-def detail(key: Any, _refresh: Any, lang: str) -> tuple[Any, go.Figure]:
+def detail(key: Any, _refresh: Any, lang: str) -> tuple[Any, Any]:
     """The picked answer and its pin."""
     lang = _lang(lang)
     answer = next((a for a in data.review_queue(current_viewer()) if a.key == key), None)
     if answer is None:
-        return html.P(t("review_empty", lang), className="sa-note"), _pin_figure(None, None, lang)
+        empty = _pin_figure(None, None, lang, None)
+        return html.P(t("review_empty", lang), className="sa-note"), empty
     rows = [
         (t("query", lang), answer.query),
         (t("precision", lang), answer.precision),
         (t("confidence", lang), f"{answer.confidence:.2f}"),
         ("DOPA", answer.subdistrict_code or answer.district_code or answer.province_code or "–"),
     ]
-    table = html.Table([html.Tr([html.Th(k), html.Td(v)]) for k, v in rows], className="sa-counts")
-    return table, _pin_figure(answer.lon, answer.lat, lang)
+    fields: list[Any] = []
+    for k, v in rows:
+        fields += [html.Dt(k), html.Dd(v)]
+    return html.Dl(fields, className="sa-fields"), _pin_figure(
+        answer.lon, answer.lat, lang, answer.province_code
+    )
 
 
 @secure_callback(
