@@ -217,6 +217,20 @@ def retry_batch(viewer: Viewer, batch_id: int) -> Any:
     return report
 
 
+def hotspots(viewer: Viewer, area: str, since: dt.datetime | None) -> list[Any]:
+    """Gi* hotspots of tips (H3 cells; counts only)."""
+    from geodata import hotspots as gi
+
+    return gi.hotspots(bind(), viewer, area=area, since=since)
+
+
+def place_name(lon: float, lat: float, lang: str) -> str:
+    """'subdistrict, district' at a point, in ``lang``."""
+    areas = {a.level: a for a in queries.admin_areas_at(bind(), lon, lat)}
+    parts = [areas[lv] for lv in ("subdistrict", "district") if lv in areas]
+    return ", ".join(a.name_th if lang == "th" else a.name_en for a in parts) or "–"
+
+
 def clear_caches() -> None:
     """Forget cached reference data (after a reload, or between tests)."""
     for fn in (admin_geojson, admin_summary, provinces, data_sources):

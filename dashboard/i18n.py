@@ -72,6 +72,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "name": {"th": "ชื่อ", "en": "Name"},
     "sensitivity": {"th": "ความสำคัญ", "en": "Sensitivity"},
     "no_venues": {"th": "ไม่มีสถานที่เฝ้าระวังในพื้นที่", "en": "No sensitive venues in the area"},
+    "hotspots": {"th": "จุดร้อนทางสถิติ (Gi*)", "en": "Hotspots (Gi*)"},
+    "hotspots_none": {
+        "th": "ไม่มีจุดร้อนที่มีนัยสำคัญในช่วงเวลานี้",
+        "en": "No significant hotspot in this time window",
+    },
+    "hotspots_note": {
+        "th": "เซลล์หกเหลี่ยม H3 ขนาดราว 0.74 ตร.กม. · ระดับความเชื่อมั่น 90/95/99%",
+        "en": "H3 hexagons of about 0.74 km² · confidence 90/95/99 %",
+    },
+    "rank": {"th": "ลำดับ", "en": "Rank"},
+    "place": {"th": "พื้นที่", "en": "Area"},
     "nav_map": {"th": "แผนที่", "en": "Map"},
     "nav_review": {"th": "ตรวจทาน", "en": "Review"},
     "review_pin": {"th": "หมุดปัจจุบัน", "en": "Current pin"},

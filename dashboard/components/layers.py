@@ -109,3 +109,44 @@ def unit_trace(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:
         + label
         + "</extra>",
     )
+
+
+HOT_COLOURS = {99: "#b10026", 95: "#e31a1c", 90: "#fd8d3c"}
+
+
+def hotspot_trace(spots: list[Any], lang: str) -> go.Choroplethmap | None:
+    """Significant Gi* hot cells as hexagons, coloured by confidence (90/95/99 %)."""
+    hot = [h for h in spots if h.confidence > 0]
+    if not hot:
+        return None
+    label = t("hotspots", lang)
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": h.cell, "properties": {},
+             "geometry": {"type": "Polygon", "coordinates": [h.boundary()]}}
+            for h in hot
+        ],
+    }  # fmt: skip
+    levels = [99, 95, 90]
+    return go.Choroplethmap(
+        geojson=fc,
+        locations=[h.cell for h in hot],
+        featureidkey="id",
+        z=[levels.index(h.confidence) for h in hot],
+        zmin=0,
+        zmax=2,
+        colorscale=[[0, HOT_COLOURS[99]], [0.5, HOT_COLOURS[95]], [1, HOT_COLOURS[90]]],
+        showscale=False,
+        marker={"opacity": 0.45, "line": {"width": 1.2, "color": "#7f0000"}},
+        name=label,
+        showlegend=True,
+        customdata=[[h.n, f"{h.z:.2f}", h.confidence] for h in hot],
+        hovertemplate=(
+            "Gi* z = %{customdata[1]} (%{customdata[2]} %)<br>%{customdata[0]} "
+            + t("tips_here", lang)
+            + "<extra>"
+            + label
+            + "</extra>"
+        ),
+    )

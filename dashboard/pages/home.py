@@ -18,7 +18,7 @@ from dashboard.auth.guard import current_viewer, in_guarded_request
 from dashboard.auth.policy import secure_callback
 from dashboard.components.admin_map import admin_map_figure
 from dashboard.components.basemap import style_url
-from dashboard.components.layers import heat_trace, unit_trace, venue_traces
+from dashboard.components.layers import heat_trace, hotspot_trace, unit_trace, venue_traces
 from dashboard.components.nearby import circle_traces, panel
 from dashboard.components.tables import table
 from dashboard.i18n import t
@@ -128,6 +128,7 @@ def layout(**_query: Any) -> html.Div:
                                     html.Div(id=ids.HOME_NEAR_RESULT),
                                 ],
                             ),
+                            html.Div(id=ids.HOME_HOTSPOTS, className="sa-panel"),
                             html.Div(id=ids.HOME_TIPS, className="sa-panel"),
                             html.Div(id=ids.HOME_VENUES, className="sa-panel"),
                         ],
@@ -282,6 +283,9 @@ def render_map(  # noqa: PLR0917 - one parameter per input of the callback
         cells = data.tip_density(viewer, province, _since(window))
         if cells:
             fig.add_trace(heat_trace(cells, lang))
+        hot = hotspot_trace(data.hotspots(viewer, province, _since(window)), lang)
+        if hot is not None:
+            fig.add_trace(hot)
     if viewer.can(Cap.MAP_VIEW):  # units on top: where help is
         unit_rows = data.units(viewer, province)
         if unit_rows:
@@ -482,3 +486,41 @@ def render_near(near: Any, lang: str, window: str) -> Any:
     lon, lat, radius, label = centre
     result = data.nearby(current_viewer(), lon, lat, radius, _since(window))
     return panel(result, label, lang)
+
+
+@secure_callback(
+    Cap.TIPS_AGGREGATE,
+    Output(ids.HOME_HOTSPOTS, "children"),
+    Input(ids.HOME_PROVINCE, "value"),
+    Input("lang", "value"),
+    Input(ids.HOME_WINDOW, "value"),
+    Input(ids.HOME_MARKER, "data"),
+)
+def render_hotspots(province: str, lang: str, window: str = "30d", _marker: Any = None) -> Any:
+    """The ten strongest significant hotspots, ranked (counts only: every role)."""
+    lang = _lang(lang)
+    spots = [
+        h
+        for h in data.hotspots(current_viewer(), _province(province), _since(window))
+        if h.confidence > 0
+    ][:10]
+    children: list[Any] = [html.H2(t("hotspots", lang)), html.P(t("hotspots_note", lang),
+                                                                  className="sa-note")]  # fmt: skip
+    if not spots:
+        return [*children, html.P(t("hotspots_none", lang))]
+    head = html.Tr(
+        [html.Th(t("rank", lang)), html.Th(t("place", lang)),
+         html.Th(t("count", lang), className="num"), html.Th("z", className="num")]
+    )  # fmt: skip
+    body = [
+        html.Tr(
+            [
+                html.Td(str(i + 1), className="num"),
+                html.Td(data.place_name(h.lon, h.lat, lang)),
+                html.Td(f"{h.n:,}", className="num"),
+                html.Td(f"{h.z:.1f} ({h.confidence}%)", className="num"),
+            ]
+        )
+        for i, h in enumerate(spots)
+    ]
+    return [*children, html.Table([html.Thead(head), html.Tbody(body)], className="sa-counts")]

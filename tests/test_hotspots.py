@@ -1,0 +1,54 @@
+"""Getis-Ord Gi* hotspots on H3 cells: a real cluster is found at 99 %, noise is not, and the
+demo's planted hotspots come out on top; counts only, never records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import h3
+from sqlalchemy import Connection
+
+from etl import demo
+from etl.thaidate import BANGKOK
+from geodata import hotspots
+from geodata.roles import Viewer
+from geodata.settings import Settings
+
+
+def test_cluster_is_hot_and_noise_is_not() -> None:
+    rng = random.Random(5)
+    centre = h3.latlng_to_cell(13.75, 100.50, 8)
+    counts: dict[str, int] = {}
+    for c in h3.grid_disk(centre, 12):  # background: 0–1 tips per cell
+        counts[c] = rng.choice([0, 0, 1])
+    for c in h3.grid_disk(centre, 1):  # the cluster: 15–20 tips per cell
+        counts[c] = rng.randint(15, 20)
+    spots = hotspots.gi_star({c: n for c, n in counts.items() if n})
+    top = spots[0]
+    assert top.cell in h3.grid_disk(centre, 1) and top.confidence == 99
+    far = [h for h in spots if h3.grid_distance(h.cell, centre) >= 5]
+    assert all(h.confidence <= 0 for h in far)
+    assert sorted(h.z for h in spots) == sorted(h.z for h in spots)  # well-formed
+
+
+def test_uniform_counts_give_no_hotspot() -> None:
+    # a city with the same density everywhere: nothing stands out inside it
+    centre = h3.latlng_to_cell(13.75, 100.50, 8)
+    spots = hotspots.gi_star(dict.fromkeys(h3.grid_disk(centre, 25), 3))
+    inner = [h for h in spots if h3.grid_distance(h.cell, centre) <= 20]
+    assert all(h.confidence == 0 for h in inner)
+    assert hotspots.gi_star({}) == []
+
+
+def test_demo_hotspots(conn: Connection, tmp_path: Path) -> None:
+    settings = Settings(database_url="postgresql://unused/db", reporter_key="88" * 32)
+    now = dt.datetime(2026, 11, 26, tzinfo=BANGKOK)
+    demo.load(conn, settings, sizes=demo.DemoSizes(100, 100, 4_000, 5), folder=tmp_path, now=now)
+    spots = hotspots.hotspots(conn, Viewer.for_role("f", "field"), area="10")
+    hot = [h for h in spots if h.confidence >= 95]
+    assert hot, "the demo's planted clusters are significant"
+    planted = [(lon, lat) for lon, lat, _, _ in demo.HOTSPOTS]
+    for h in hot[:5]:  # the strongest lie within about 2 km of a planted cluster centre
+        assert min(abs(h.lon - x) + abs(h.lat - y) for x, y in planted) < 0.03, (h.lon, h.lat)
