@@ -95,7 +95,7 @@ def unit_trace(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:
         lon=[r["lon"] for r in rows],
         lat=[r["lat"] for r in rows],
         mode="markers",
-        marker={"size": 13, "color": "#111827", "symbol": "circle", "opacity": 0.95},
+        marker={"size": 14, "color": "#6d28d9", "symbol": "circle", "opacity": 0.95},
         name=label,
         customdata=[
             [

@@ -34,6 +34,20 @@ def _lang(lang: Any) -> str:
     return lang if lang in ("th", "en") else "th"
 
 
+MAX_CATEGORIES = 12
+
+
+def _top_categories(counts: list[tuple[str, int]], lang: str) -> list[dict[str, Any]]:
+    """The most frequent categories, the rest summed into one row (lists stay readable when a
+    source has hundreds of multi-label categories)."""
+    rows = [{"category": c, "n": n} for c, n in counts[:MAX_CATEGORIES]]
+    rest = counts[MAX_CATEGORIES:]
+    if rest:
+        label = t("other_categories", lang).format(n=len(rest))
+        rows.append({"category": label, "n": sum(n for _, n in rest)})
+    return rows
+
+
 def _since(window: Any) -> dt.datetime | None:
     """Start of the time window (a forged value means the default, 30 days)."""
     hours = WINDOWS.get(window, WINDOWS["30d"]) if isinstance(window, str) else WINDOWS["30d"]
@@ -355,7 +369,7 @@ def render_tips(province: str, lang: str, window: str = "30d", _marker: Any = No
     """
     lang, area, viewer = _lang(lang), _province(province), current_viewer()
     since = _since(window)
-    counts = [{"category": c, "n": n} for c, n in data.tip_counts(viewer, area, since)]
+    counts = _top_categories(data.tip_counts(viewer, area, since), lang)
     children: list[Any] = [
         html.H2(t("tips_in_area", lang)),
         table([("category", "category"), ("n", "count")], counts, lang, "no_tips"),
