@@ -9,17 +9,26 @@ from dash import dcc, html
 
 from dashboard.auth import guard, policy
 from dashboard.i18n import t
-from geodata import db
+from geodata import accounts, db
 from geodata.db import Bind
-from geodata.roles import Cap
+from geodata.roles import Cap, Viewer
 from geodata.settings import Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
 
 
+def _language(viewer: Viewer) -> str:
+    """The signed-in person's language (remembered per user); Thai otherwise."""
+    if not viewer.signed_in or not viewer.username or viewer.via_token:
+        return "th"
+    user = accounts.get_user(guard.get_bind(), viewer.username)
+    return user.language if user is not None else "th"
+
+
 def shell() -> html.Div:
     """The page shell; built per request so the header shows who is signed in."""
     viewer = guard.current_viewer()
+    lang = _language(viewer) if guard.in_guarded_request() else "th"
     user_box: list[object] = []
     if viewer.signed_in:
         user_box = [
@@ -57,12 +66,11 @@ def shell() -> html.Div:
                             {"label": "ไทย", "value": "th"},
                             {"label": "English", "value": "en"},
                         ],
-                        value="th",
+                        value=lang,
                         inline=True,
                         className="sa-radio",
-                        persistence=True,
-                        persistence_type="local",
                     ),
+                    dcc.Store(id="lang-saved"),
                 ],
             ),
             dash.page_container,
@@ -87,6 +95,7 @@ def create_app(settings: Settings | None = None, bind: Bind | None = None) -> da
     app.server.config["SITAWARE_SETTINGS"] = settings
     app.server.config["SITAWARE_BIND"] = bind
     # Pages register themselves with dash.register_page when imported (after the app exists).
+    from dashboard import language  # noqa: F401 - registers the callback that remembers it
     from dashboard.api import v1
     from dashboard.auth import views
     from dashboard.pages import home, review  # noqa: F401

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, select, text, update
 
 from geodata.db import Bind, begin, connect
 from geodata.errors import SitawareError
@@ -107,6 +107,14 @@ def get_user(bind: Bind, username: str) -> User | None:
     with connect(bind) as conn:
         row = conn.execute(select(*_USER_COLS).where(AppUser.username == username)).first()
     return _user_from_row(row) if row is not None else None
+
+
+def set_language(bind: Bind, username: str, language: str) -> None:
+    """Remember the language ``username`` reads sitaware in ('th' or 'en')."""
+    if language not in ("th", "en"):
+        raise AccountError(f"language must be 'th' or 'en', not {language!r}")
+    with begin(bind) as conn:
+        conn.execute(update(AppUser).where(AppUser.username == username).values(language=language))
 
 
 def list_users(bind: Bind) -> list[User]:

@@ -181,6 +181,26 @@ def test_login_page_in_english_and_thai(browser: Any, live_url: str) -> None:
         p.close()
 
 
+def test_language_is_remembered_at_the_next_sign_in(
+    browser: Any, live_url: str, users: dict[str, tuple[str, str]]
+) -> None:
+    p = Page(browser)
+    try:
+        p.sign_in(live_url, *users["field"])
+        p.page.get_by_text("English", exact=True).click()
+        p.page.locator("#home-level-title", has_text="Administrative areas").wait_for()
+    finally:
+        p.close()
+    again = Page(browser)  # a new browser context: nothing stored in the browser
+    try:
+        again.sign_in(live_url, *users["field"])
+        again.page.locator("#home-level-title", has_text="Administrative areas").wait_for()
+        again.page.get_by_text("ไทย", exact=True).click()
+        again.page.locator("#home-level-title", has_text="เขตการปกครอง").wait_for()
+    finally:
+        again.close()
+
+
 def test_home_map_offline_in_thai_and_english(
     browser: Any, live_url: str, users: dict[str, tuple[str, str]]
 ) -> None:
@@ -274,6 +294,8 @@ def test_time_window_and_proximity(
     p = Page(browser)
     try:
         p.sign_in(live_url, *users["command"])
+        # the language is remembered per person: an earlier test left this one in English
+        p.page.get_by_text("ไทย", exact=True).click()
         p.page.locator("#home-window").get_by_text("7 วัน", exact=True).click()
         p.page.wait_for_timeout(1000)
         p.page.fill("#home-near-addr", "แขวงพระบรมมหาราชวัง เขตพระนคร กรุงเทพมหานคร")

@@ -234,3 +234,26 @@ def test_no_debug_mode(dash_app: dash.Dash) -> None:
     assert not dash_app.server.debug
     argv = gunicorn_argv("127.0.0.1", 8050, 2)
     assert "dashboard.wsgi:server" in argv and "--reload" not in argv
+
+
+def test_language_is_remembered_per_user(dash_app: dash.Dash, client: Any, conn: Any) -> None:
+    from geodata import accounts
+
+    user, password = make_user(conn, "planner")
+    assert login(client, user, password).status_code == 303
+    key = next(k for k in dash_app.callback_map if "lang-saved" in k)
+    resp = client.post(
+        "/_dash-update-component",
+        json={
+            "output": key,
+            "outputs": {"id": "lang-saved", "property": "data"},
+            "inputs": [{"id": "lang", "property": "value", "value": "en"}],
+            "changedPropIds": ["lang.value"],
+        },
+        headers=ORIGIN,
+    )
+    assert resp.status_code == 200
+    found = accounts.get_user(conn, user)
+    assert found is not None and found.language == "en"
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert '"value": "en"' in layout or '"value":"en"' in layout
