@@ -95,13 +95,17 @@ def create_app(settings: Settings | None = None, bind: Bind | None = None) -> da
     app.server.config["SITAWARE_SETTINGS"] = settings
     app.server.config["SITAWARE_BIND"] = bind
     # Pages register themselves with dash.register_page when imported (after the app exists).
-    from dashboard import language  # noqa: F401 - registers the callback that remembers it
+    from dashboard import (
+        language,  # noqa: F401 - registers the callback that remembers it
+        mapstyle,
+    )
     from dashboard.api import v1
     from dashboard.auth import views
     from dashboard.pages import home, review  # noqa: F401
 
     app.server.register_blueprint(views.bp)
     app.server.register_blueprint(v1.bp)
+    app.server.register_blueprint(mapstyle.bp)
     app.layout = shell
     # Let Dash finish its lazy set-up (callback map, pages router) before anything is served,
     # so that every callback exists when the policy is verified below.

@@ -81,6 +81,12 @@ class Settings(BaseSettings):
         default=True,
         description="quarantine points that lie in no admin area (off only for foreign test data)",
     )
+    basemap_tiles: str | None = Field(
+        default=None,
+        description="raster tile URL template (https://host/{z}/{x}/{y}.png); unset: offline",
+        pattern=r"^https?://[^\s'\"]+\{z\}[^\s'\"]*$",
+    )
+    basemap_attribution: str = Field(default="", max_length=200)
     reporter_key: SecretStr | None = Field(
         default=None,
         description="hex key for hashing reporters' contacts (default: <state_dir>/reporter.key)",

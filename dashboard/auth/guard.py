@@ -225,18 +225,20 @@ def _deny(viewer: Viewer, reason: str) -> Response:
     return denial(403, "forbidden")
 
 
-def content_security_policy(script_hashes: list[str]) -> str:
-    """The CSP sent with every response (see docs/security.md for each exception)."""
+def content_security_policy(script_hashes: list[str], tile_origin: str | None = None) -> str:
+    """The CSP sent with every response (see docs/security.md for each exception). A
+    configured tile server is the only other origin the page may fetch from."""
     scripts = " ".join(f"'sha256-{h}'" for h in script_hashes)
+    extra = f" {tile_origin}" if tile_origin else ""
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src 'self' {scripts}".strip(),
             # Plotly and MapLibre inject <style> elements at run time.
             "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: blob:",
+            f"img-src 'self' data: blob:{extra}",
             "font-src 'self' data:",
-            "connect-src 'self'",
+            f"connect-src 'self'{extra}",
             # MapLibre runs its tile/geometry workers from blob: URLs.
             "worker-src 'self' blob:",
             "child-src 'self' blob:",
@@ -246,6 +248,14 @@ def content_security_policy(script_hashes: list[str]) -> str:
             "object-src 'none'",
         ]
     )
+
+
+def tile_origin(template: str | None) -> str | None:
+    """scheme://host[:port] of a tile URL template (what CSP must allow), or None."""
+    if not template:
+        return None
+    parsed = urlparse(template.replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"))
+    return f"{parsed.scheme}://{parsed.netloc}" if parsed.scheme and parsed.netloc else None
 
 
 def inline_script_hash(script: str) -> str:
@@ -326,7 +336,9 @@ def install(
     server.config["SITAWARE_POLICY"] = pol
     server.config["SITAWARE_SETTINGS"] = settings
     server.config["SITAWARE_BIND"] = bind
-    server.config["SITAWARE_CSP"] = content_security_policy(script_hashes)
+    server.config["SITAWARE_CSP"] = content_security_policy(
+        script_hashes, tile_origin(settings.basemap_tiles)
+    )
     server.before_request(before_request)
     server.after_request(after_request)
     server.register_error_handler(Exception, handle_error)

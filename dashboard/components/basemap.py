@@ -20,11 +20,41 @@ _MAP_W, _MAP_H = 950, 650
 _WORLD_PX = 512
 
 
+BACKGROUND = "#eef2f5"
+TILED_STYLE_PATH = "/map/style.json"
+
+
+def tiled_style(tiles: str, attribution: str = "") -> dict[str, object]:
+    """A MapLibre style with one raster tile source (an agency's own tile server, or online)
+    under the same background colour as the offline style."""
+    return {
+        "version": 8,
+        "name": "sitaware-raster",
+        "sources": {
+            "basemap": {
+                "type": "raster",
+                "tiles": [tiles],
+                "tileSize": 256,
+                "attribution": attribution,
+            }
+        },
+        "layers": [
+            {"id": "background", "type": "background", "paint": {"background-color": BACKGROUND}},
+            {"id": "basemap", "type": "raster", "source": "basemap"},
+        ],
+    }
+
+
 def style_url() -> str:
-    """URL of the offline style, honouring the app's path prefix when called in a request."""
+    """URL of the map style: the offline one, or the raster one when a tile server is
+    configured (``SITAWARE_BASEMAP_TILES``); honours the app's path prefix in a request."""
     import dash
+    import flask
 
     try:
+        settings = flask.current_app.config.get("SITAWARE_SETTINGS")
+        if settings is not None and settings.basemap_tiles:
+            return str(dash.get_relative_path(TILED_STYLE_PATH))
         return str(dash.get_asset_url(BLANK_STYLE_ASSET))
     except Exception:  # outside a running app (pure builder tests)
         return DEFAULT_STYLE_URL
