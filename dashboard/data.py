@@ -97,6 +97,13 @@ def tip_counts(
     return tips.tip_counts(bind(), viewer, area=area, since=since)
 
 
+def tip_trend(
+    viewer: Viewer, area: str, since: dt.datetime | None
+) -> list[tuple[dt.date, str, int]]:
+    """Tips per day and category (aggregates)."""
+    return tips.tip_trend(bind(), viewer, area=area, since=since)
+
+
 def tip_marker(viewer: Viewer) -> str:
     """Changes whenever tips change (for live pages)."""
     return tips.tip_marker(bind(), viewer)

@@ -72,6 +72,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "name": {"th": "ชื่อ", "en": "Name"},
     "sensitivity": {"th": "ความสำคัญ", "en": "Sensitivity"},
     "no_venues": {"th": "ไม่มีสถานที่เฝ้าระวังในพื้นที่", "en": "No sensitive venues in the area"},
+    "trend_title": {"th": "แจ้งเหตุรายวัน (5 ประเภทที่มากที่สุด)", "en": "Tips per day (top 5 categories)"},
     "other_categories": {"th": "อื่น ๆ ({n} ประเภท)", "en": "Others ({n} categories)"},
     "hotspots": {"th": "จุดร้อนทางสถิติ (Gi*)", "en": "Hotspots (Gi*)"},
     "hotspots_none": {

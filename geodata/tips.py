@@ -204,3 +204,13 @@ def unit_positions(bind: Bind, viewer: Viewer, *, area: str = "") -> list[dict[s
     with connect(bind) as conn:
         rows = conn.execute(sql("unit_positions"), {"prefix": _check_prefix(area)}).all()
     return [dict(r._mapping) for r in rows]
+
+
+def tip_trend(
+    bind: Bind, viewer: Viewer, *, area: str = "", since: dt.datetime | None = None
+) -> list[tuple[dt.date, str, int]]:
+    """(day, category, n): tips per Bangkok day and category (aggregates: every role)."""
+    _require(viewer, Cap.TIPS_AGGREGATE)
+    with connect(bind) as conn:
+        rows = conn.execute(sql("tip_trend"), {"prefix": _check_prefix(area), "since": since}).all()
+    return [(r.day, str(r.category), int(r.n)) for r in rows]

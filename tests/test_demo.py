@@ -129,3 +129,21 @@ def test_units_are_on_the_map(app_on_conn: dash.Dash, conn: Connection, tmp_path
     units = [tr for tr in fig.data if tr.name == "สายตรวจ (ตำแหน่งล่าสุด)"]
     assert len(units) == 1 and len(units[0].lon) == 10
     assert all(c[0].startswith("สาธิต-") for c in units[0].customdata)
+
+
+def test_trend_follows_the_window(app_on_conn: dash.Dash, conn: Connection, tmp_path: Path) -> None:
+    from dashboard.components.trend import trend_figure
+    from geodata import tips
+    from geodata.roles import Viewer
+
+    _load(conn, tmp_path)
+    field = Viewer.for_role("f", "field")
+    rows = tips.tip_trend(conn, field, area="10", since=NOW - dt.timedelta(days=7))
+    days = {d for d, _, _ in rows}
+    assert 6 <= len(days) <= 8  # a week of Bangkok days
+    fig = trend_figure(rows, "en")
+    assert 1 <= len(fig.data) <= 5
+    assert all(len(tr.x) == len(days) or len(tr.x) >= len(days) for tr in fig.data)  # zero-filled
+    assert sum(sum(tr.y) for tr in fig.data) <= sum(n for _, _, n in rows)
+    empty = trend_figure([], "th")
+    assert len(empty.data) == 0 and empty.layout.annotations[0].text == "ไม่มีแจ้งเหตุ"

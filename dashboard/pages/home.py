@@ -21,6 +21,7 @@ from dashboard.components.basemap import style_url
 from dashboard.components.layers import heat_trace, hotspot_trace, unit_trace, venue_traces
 from dashboard.components.nearby import circle_traces, panel
 from dashboard.components.tables import table
+from dashboard.components.trend import trend_figure
 from dashboard.i18n import t
 from geodata.roles import Cap
 
@@ -140,6 +141,17 @@ def layout(**_query: Any) -> html.Div:
                                     ),
                                     dcc.Store(id=ids.HOME_NEAR),
                                     html.Div(id=ids.HOME_NEAR_RESULT),
+                                ],
+                            ),
+                            html.Div(
+                                className="sa-panel",
+                                children=[
+                                    html.H2(id=ids.HOME_TREND_TITLE),
+                                    dcc.Graph(
+                                        id=ids.HOME_TREND,
+                                        config={"displayModeBar": False},
+                                        style={"height": "230px"},
+                                    ),
                                 ],
                             ),
                             html.Div(id=ids.HOME_HOTSPOTS, className="sa-panel"),
@@ -538,3 +550,19 @@ def render_hotspots(province: str, lang: str, window: str = "30d", _marker: Any 
         for i, h in enumerate(spots)
     ]
     return [*children, html.Table([html.Thead(head), html.Tbody(body)], className="sa-counts")]
+
+
+@secure_callback(
+    Cap.TIPS_AGGREGATE,
+    Output(ids.HOME_TREND, "figure"),
+    Output(ids.HOME_TREND_TITLE, "children"),
+    Input(ids.HOME_PROVINCE, "value"),
+    Input("lang", "value"),
+    Input(ids.HOME_WINDOW, "value"),
+    Input(ids.HOME_MARKER, "data"),
+)
+def render_trend(province: str, lang: str, window: str = "30d", _marker: Any = None) -> Any:
+    """Tips per day for the top categories, following the area and the time window."""
+    lang = _lang(lang)
+    rows = data.tip_trend(current_viewer(), _province(province), _since(window))
+    return trend_figure(rows, lang), t("trend_title", lang)

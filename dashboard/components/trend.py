@@ -1,0 +1,49 @@
+"""Pure builder: tips per day for the most frequent categories (a small line chart)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from html import escape
+
+import plotly.graph_objects as go
+
+from dashboard.components.basemap import FONT_FAMILY
+from dashboard.i18n import t
+
+TOP = 5
+
+
+def trend_figure(rows: list[tuple[dt.date, str, int]], lang: str) -> go.Figure:
+    """One line per category (the five most frequent), zero-filled over the days shown."""
+    fig = go.Figure()
+    totals: Counter[str] = Counter()
+    for _, cat, n in rows:
+        totals[cat] += n
+    days = sorted({d for d, _, _ in rows})
+    if days:
+        span = [days[0] + dt.timedelta(days=i) for i in range((days[-1] - days[0]).days + 1)]
+        by_cat: dict[str, dict[dt.date, int]] = defaultdict(dict)
+        for d, cat, n in rows:
+            by_cat[cat][d] = n
+        for cat, _ in totals.most_common(TOP):
+            fig.add_trace(
+                go.Scatter(
+                    x=span, y=[by_cat[cat].get(d, 0) for d in span], mode="lines", name=cat,
+                    hovertemplate="%{x|%d/%m} · %{y}<extra>" + escape(cat) + "</extra>",
+                )
+            )  # fmt: skip
+    fig.update_layout(
+        height=230,
+        margin={"l": 30, "r": 10, "t": 10, "b": 30},
+        font={"family": FONT_FAMILY, "size": 12},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        legend={"orientation": "h", "y": -0.25},
+        yaxis={"title": None, "rangemode": "tozero"},
+        xaxis={"title": None},
+        plot_bgcolor="#ffffff",
+        annotations=[]
+        if days
+        else [{"text": t("no_tips", lang), "showarrow": False, "xref": "paper", "yref": "paper"}],
+    )
+    return fig

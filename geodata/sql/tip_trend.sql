@@ -1,0 +1,9 @@
+-- Purpose: tips per day (Asia/Bangkok) and category in an area and time window: a trend chart.
+-- Parameters: :prefix DOPA code prefix ('' = everywhere); :since timestamptz or NULL
+-- Columns: day (date), category, n
+SELECT (t.reported_at AT TIME ZONE 'Asia/Bangkok')::date AS day, t.category, count(*) AS n
+FROM tip t
+WHERE (:prefix = '' OR t.subdistrict_code LIKE :prefix || '%' OR t.district_code LIKE :prefix || '%')
+  AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
+GROUP BY 1, 2
+ORDER BY 1, 2
