@@ -12,6 +12,7 @@ from dashboard.components.basemap import FONT_FAMILY
 from dashboard.i18n import t
 
 TOP = 5
+MAX_DAYS = 92
 
 
 def trend_figure(rows: list[tuple[dt.date, str, int]], lang: str) -> go.Figure:
@@ -21,6 +22,13 @@ def trend_figure(rows: list[tuple[dt.date, str, int]], lang: str) -> go.Figure:
     for _, cat, n in rows:
         totals[cat] += n
     days = sorted({d for d, _, _ in rows})
+    if days and (days[-1] - days[0]).days > MAX_DAYS:  # a per-day chart shows the latest days
+        first = days[-1] - dt.timedelta(days=MAX_DAYS)
+        rows = [r for r in rows if r[0] >= first]
+        days = [d for d in days if d >= first]
+        totals = Counter()
+        for _, cat, n in rows:
+            totals[cat] += n
     if days:
         span = [days[0] + dt.timedelta(days=i) for i in range((days[-1] - days[0]).days + 1)]
         by_cat: dict[str, dict[dt.date, int]] = defaultdict(dict)
