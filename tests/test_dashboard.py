@@ -257,3 +257,37 @@ def test_language_is_remembered_per_user(dash_app: dash.Dash, client: Any, conn:
     assert found is not None and found.language == "en"
     layout = client.get("/_dash-layout").get_data(as_text=True)
     assert '"value": "en"' in layout or '"value":"en"' in layout
+
+
+def test_click_an_area_to_drill_down(dash_app: dash.Dash, signed_in: Any) -> None:
+    key = next(k for k in dash_app.callback_map if "home-level.value" in k and "home-province" in k)
+
+    def click(location: Any, level: str) -> Any:
+        resp = signed_in.post(
+            "/_dash-update-component",
+            json={
+                "output": key,
+                "outputs": [
+                    {"id": "home-province", "property": "value"},
+                    {"id": "home-level", "property": "value"},
+                ],
+                "inputs": [
+                    {"id": "home-map", "property": "clickData",
+                     "value": {"points": [{"location": location}]}}
+                ],
+                "state": [{"id": "home-level", "property": "value", "value": level}],
+                "changedPropIds": ["home-map.clickData"],
+            },
+            headers=ORIGIN,
+        )  # fmt: skip
+        return resp
+
+    got = click("10", "province").get_json()["response"]
+    assert got["home-province"]["value"] == "10" and got["home-level"]["value"] == "district"
+    got = click("1001", "district").get_json()["response"]
+    assert got["home-province"]["value"] == "10" and got["home-level"]["value"] == "subdistrict"
+    for location, level in (("'; DROP TABLE tip; --", "province"), ({"x": 1}, "district")):
+        resp = click(location, level)  # nothing to do: no output changes
+        assert resp.status_code in (200, 204)
+        if resp.status_code == 200:
+            assert resp.get_json().get("response", {}) == {}

@@ -566,3 +566,26 @@ def render_trend(province: str, lang: str, window: str = "30d", _marker: Any = N
     lang = _lang(lang)
     rows = data.tip_trend(current_viewer(), _province(province), _since(window))
     return trend_figure(rows, lang), t("trend_title", lang)
+
+
+@secure_callback(
+    PAGE_CAPABILITY,
+    Output(ids.HOME_PROVINCE, "value"),
+    Output(ids.HOME_LEVEL, "value"),
+    Input(ids.HOME_MAP, "clickData"),
+    State(ids.HOME_LEVEL, "value"),
+    prevent_initial_call=True,
+)
+def drill_down(click: Any, level: Any) -> tuple[Any, Any]:
+    """Click an area to go down a level: a province opens its districts, a district its
+    subdistricts (clicks on points are for proximity, not here)."""
+    pts = click.get("points") if isinstance(click, dict) else None
+    p = pts[0] if isinstance(pts, list) and pts and isinstance(pts[0], dict) else {}
+    code = p.get("location")
+    if not (isinstance(code, str) and code.isdigit()):
+        return dash.no_update, dash.no_update
+    if level == "province" and len(code) == 2:
+        return code, "district"
+    if level == "district" and len(code) == 4:
+        return code[:2], "subdistrict"
+    return dash.no_update, dash.no_update
