@@ -59,52 +59,28 @@ def _tips_file(path: Path) -> None:
             ])  # fmt: skip
 
 
-def _loader(url: str, path: Path, *extra: str) -> subprocess.Popen[bytes]:
+def _command(url: str, path: Path, *extra: str) -> tuple[list[str], dict[str, str]]:
+    """The real CLI loading ``path`` into the scratch database, and its environment."""
     env = {
         **os.environ,
         "SITAWARE_DATABASE_URL": url,
         "SITAWARE_REPORTER_KEY": "11" * 32,
         "PYTHONPATH": str(ROOT),
     }
+    cmd = [sys.executable, "-m", "etl.cli", "etl", "tips", str(path), "--source", "crash-test"]
+    return [*cmd, *extra], env
+
+
+def _loader(url: str, path: Path, *extra: str) -> subprocess.Popen[bytes]:
+    cmd, env = _command(url, path, *extra)
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "etl.cli",
-            "etl",
-            "tips",
-            str(path),
-            "--source",
-            "crash-test",
-            *extra,
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
 
 
 def _run_to_end(url: str, path: Path, *extra: str) -> None:
-    env = {**os.environ, "SITAWARE_DATABASE_URL": url, "SITAWARE_REPORTER_KEY": "11" * 32}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "etl.cli",
-            "etl",
-            "tips",
-            str(path),
-            "--source",
-            "crash-test",
-            *extra,
-        ],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
+    cmd, env = _command(url, path, *extra)
+    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
 
 
