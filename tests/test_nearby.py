@@ -132,3 +132,15 @@ def test_typed_address_through_the_page(
         [{"id": "home-near", "property": "data"}],
     )  # fmt: skip
     assert junk["home-near"]["data"] == {"error": "not_found", "radius": 500.0}
+
+
+def test_nearby_api(app_on_conn: dash.Dash, conn: Connection, places: None) -> None:
+    client = app_on_conn.server.test_client()
+    user, password = make_user(conn, "field")
+    assert login(client, user, password).status_code == 303
+    got = client.get("/api/v1/nearby?lon=100.4913&lat=13.75&radius=1000&n=5").get_json()
+    names = [v["name_en"] for v in got["venues"]]
+    assert names[:2] == ["Near School", "Middle Temple"] or "Near School" in names
+    assert got["tips"] == [] and got["tips_total"] >= 1  # field: the number, not the records
+    for bad in ("lon=abc&lat=13", "lat=13.75", "lon=0&lat=0"):
+        assert client.get(f"/api/v1/nearby?{bad}").status_code == 400

@@ -86,6 +86,26 @@ def tip_list() -> Response:
     return flask.jsonify({"tips": [_jsonable(r) for r in records]})
 
 
+@bp.get("/nearby")
+@requires(Cap.MAP_VIEW)
+def nearby() -> Response:
+    """What is near a point (``lon``, ``lat``; ``radius`` metres, default 500; ``n`` per layer,
+    default 10): venues and lodging with distance and bearing, tips in the radius shaped by
+    role (records for tips.records, only their number otherwise). For field units' phones."""
+    try:
+        lon, lat = float(request.args["lon"]), float(request.args["lat"])
+        radius = float(request.args.get("radius", "500"))
+        n = int(request.args.get("n", "10"))
+    except (KeyError, ValueError):
+        return json_error(400, "lon and lat (degrees) are required; radius (m) and n are numbers")
+    if not (97.0 <= lon <= 106.0 and 5.3 <= lat <= 20.8):
+        return json_error(400, "the point is not in Thailand")
+    result = tips.nearby(get_bind(), current_viewer(), lon, lat, radius_m=radius, n=n)
+    for layer in ("venues", "lodging", "tips"):
+        result[layer] = [_jsonable(r) for r in result[layer]]
+    return flask.jsonify(result)
+
+
 MAX_INTAKE_BYTES = 64 * 1024
 # Which request field a validation reason points at (for field-level 400 answers).
 _FIELD_OF = {

@@ -1,0 +1,172 @@
+"""Map benchmark: with 1,000,000 tips and 100,000 venues loaded, the heat aggregation behind the
+map (any area × 30-day window) beside the naive ``ST_SnapToGrid … GROUP BY`` over the table in
+the same run, and nearest-10 venues through the HTTP layer (``GET /api/v1/nearby``).
+
+    .venv/bin/python bench/map.py [--repeat 7] [--db-url URL]
+
+Uses database ``sitaware_bench`` (migrated, reference and official boundaries loaded by
+bench/geocode.py's set-up). The synthetic rows (source ``bench-map``) are generated once, in
+SQL, and kept for the next run. Prints medians and p95 in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.geocode import _engine  # noqa: E402
+from geodata import tips  # noqa: E402
+from geodata.roles import Viewer  # noqa: E402
+from geodata.settings import Settings, get_settings  # noqa: E402
+
+SOURCE = "bench-map"
+N_TIPS, N_VENUES = 1_000_000, 100_000
+
+
+def ensure_rows(eng: Engine) -> None:
+    """1M tips (Bangkok-heavy, 90 days) and 100k venues, once."""
+    with eng.begin() as c:
+        have = c.execute(text("SELECT count(*) FROM tip WHERE source = :s"), {"s": SOURCE}).scalar()
+        if have == N_TIPS:
+            return
+        t0 = time.perf_counter()
+        c.execute(text("DELETE FROM tip WHERE source = :s"), {"s": SOURCE})
+        c.execute(text("DELETE FROM venue WHERE source = :s"), {"s": SOURCE})
+        c.execute(
+            text(
+                """
+                INSERT INTO tip (source, source_id, reported_at, category, geom, geo_precision,
+                                 province_code)
+                SELECT :s, 'T' || g, now() - random() * interval '90 days',
+                       (ARRAY['ยาเสพติด','ลักทรัพย์','ทะเลาะวิวาท','บุคคลต้องสงสัย',
+                              'อื่นๆ'])[1 + (g % 5)],
+                       ST_SetSRID(CASE WHEN g % 10 < 7
+                            THEN ST_MakePoint(100.35 + random() * 0.5, 13.55 + random() * 0.4)
+                            ELSE ST_MakePoint(98.5 + random() * 6, 7 + random() * 11)
+                       END, 4326), 'point', CASE WHEN g % 10 < 7 THEN '10' END
+                FROM generate_series(1, :n) g
+                """
+            ),
+            {"s": SOURCE, "n": N_TIPS},
+        )
+        c.execute(
+            text(
+                """
+                INSERT INTO venue (source, source_id, name_th, category, sensitivity, geom)
+                SELECT :s, 'V' || g, 'สถานที่ ' || g,
+                       (ARRAY['school','temple','mosque','mall','hospital','transit'])[1 + (g % 6)],
+                       1 + (g % 5),
+                       ST_SetSRID(ST_MakePoint(100.35 + random() * 0.5,
+                                               13.55 + random() * 0.4), 4326)
+                FROM generate_series(1, :n) g
+                """
+            ),
+            {"s": SOURCE, "n": N_VENUES},
+        )
+        # Subdistrict codes as the ETL would set them (area filters use them)
+        c.execute(
+            text(
+                """
+                UPDATE tip t SET subdistrict_code = a.code, district_code = left(a.code, 4),
+                                 province_code = left(a.code, 2)
+                FROM admin_area a
+                WHERE t.source = :s AND a.level = 'subdistrict' AND NOT a.approximate
+                  AND a.geom && t.geom AND ST_Intersects(a.geom, t.geom)
+                """
+            ),
+            {"s": SOURCE},
+        )
+        c.execute(text("ANALYZE tip"))
+        c.execute(text("ANALYZE venue"))
+        print(
+            f"generated {N_TIPS:,} tips and {N_VENUES:,} venues in {time.perf_counter() - t0:.0f} s"
+        )
+
+
+def _ms(fn: object, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()  # type: ignore[operator]
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--db-url", default=None)
+    args = ap.parse_args()
+    settings = get_settings()
+    eng = _engine(settings, args.db_url)
+    ensure_rows(eng)
+    viewer = Viewer.for_role("bench", "field")
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    print(f"heat aggregation, 30-day window, median of {args.repeat} (ms):")
+    for label, area in (
+        ("Bangkok (10)", "10"),
+        ("Phra Nakhon (1001)", "1001"),
+        ("all Thailand", ""),
+    ):
+        ours = _ms(lambda a=area: tips.tip_density(eng, viewer, area=a, since=since), args.repeat)
+        print(f"  sitaware {label:<20} {statistics.median(ours):8.0f}")
+    with eng.connect() as c:
+        naive = _ms(
+            lambda: c.execute(
+                text(
+                    "SELECT ST_SnapToGrid(geom, 0.005) AS cell, count(*) FROM tip "
+                    "WHERE reported_at >= :since GROUP BY 1"
+                ),
+                {"since": since},
+            ).all(),
+            args.repeat,
+        )
+    print(f"  naive ST_SnapToGrid over the table {statistics.median(naive):8.0f}")
+
+    from dashboard.app import create_app
+    from geodata import accounts
+
+    app = create_app(
+        Settings(
+            database_url=str(eng.url.render_as_string(hide_password=False)), cookie_secure=False
+        ),
+        bind=eng,
+    )
+    client = app.server.test_client()
+    name = "bench-map-" + str(random.randint(1000, 9999))  # noqa: S311
+    accounts.add_user(eng, name, "field", "bench-map-password-123!")
+    token, _ = accounts.create_token(eng, name)
+    rng = random.Random(1)  # noqa: S311
+    times = []
+    for _ in range(200):
+        lon, lat = 100.35 + rng.random() * 0.5, 13.55 + rng.random() * 0.4
+        t0 = time.perf_counter()
+        resp = client.get(
+            f"/api/v1/nearby?lon={lon}&lat={lat}&radius=2000&n=10",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        times.append((time.perf_counter() - t0) * 1000)
+        assert resp.status_code == 200, resp.data[:200]
+        resp.close()
+    times.sort()
+    print(
+        f"nearest-10 venues via GET /api/v1/nearby (200 requests): median "
+        f"{statistics.median(times):.1f} ms, p95 {times[int(0.95 * len(times)) - 1]:.1f} ms"
+    )
+    with eng.begin() as c:
+        c.execute(text("DELETE FROM app_user WHERE username = :u"), {"u": name})
+    eng.dispose()
+
+
+if __name__ == "__main__":
+    main()
