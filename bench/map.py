@@ -1,6 +1,7 @@
 """Map benchmark: with 1,000,000 tips and 100,000 venues loaded, the heat aggregation behind the
 map (any area × 30-day window) beside the naive ``ST_SnapToGrid … GROUP BY`` over the table in
-the same run, and nearest-10 venues through the HTTP layer (``GET /api/v1/nearby``).
+the same run, and nearest-10 venues (and lodging) through the HTTP layer
+(``GET /api/v1/nearby?…&tips=0``).
 
     .venv/bin/python bench/map.py [--repeat 7] [--db-url URL]
 
@@ -152,7 +153,7 @@ def main() -> None:
         lon, lat = 100.35 + rng.random() * 0.5, 13.55 + rng.random() * 0.4
         t0 = time.perf_counter()
         resp = client.get(
-            f"/api/v1/nearby?lon={lon}&lat={lat}&radius=2000&n=10",
+            f"/api/v1/nearby?lon={lon}&lat={lat}&radius=2000&n=10&tips=0",
             headers={"Authorization": f"Bearer {token}"},
         )
         times.append((time.perf_counter() - t0) * 1000)

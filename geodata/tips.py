@@ -164,9 +164,11 @@ def nearby(
     radius_m: float = 500,
     n: int = 10,
     since: dt.datetime | None = None,
+    with_tips: bool = True,
 ) -> dict[str, Any]:
     """What is near a point: the nearest venues and lodging sites (map.view) and tips in the
-    radius — records for roles with tips.records, only their number otherwise."""
+    radius — records for roles with tips.records, only their number otherwise
+    (``with_tips=False`` skips the tips)."""
     _require(viewer, Cap.MAP_VIEW)
     lon, lat = float(lon), float(lat)
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
@@ -177,11 +179,12 @@ def nearby(
     deg = radius / 110_000 / max(0.2, math.cos(math.radians(lat)))
     with connect(bind) as conn:
         places = conn.execute(
-            sql("nearby"), {"lon": lon, "lat": lat, "radius_m": radius, "n": n}
+            sql("nearby"),
+            {"lon": lon, "lat": lat, "radius_m": radius, "deg": deg, "k": n * 3},
         ).all()
         tips_near = []
         total = 0
-        if viewer.can(Cap.TIPS_AGGREGATE):
+        if with_tips and viewer.can(Cap.TIPS_AGGREGATE):
             rows = conn.execute(
                 sql("tips_nearby"),
                 {"lon": lon, "lat": lat, "radius_m": radius, "deg": deg, "since": since, "n": n},
@@ -191,8 +194,8 @@ def nearby(
                 tips_near = [{k: v for k, v in r._mapping.items() if k != "n_total"} for r in rows]
     return {
         "radius_m": radius,
-        "venues": [dict(r._mapping) for r in places if r.layer == "venue"],
-        "lodging": [dict(r._mapping) for r in places if r.layer == "lodging"],
+        "venues": [dict(r._mapping) for r in places if r.layer == "venue"][:n],
+        "lodging": [dict(r._mapping) for r in places if r.layer == "lodging"][:n],
         "tips": tips_near,
         "tips_total": total,
     }

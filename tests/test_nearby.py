@@ -142,5 +142,7 @@ def test_nearby_api(app_on_conn: dash.Dash, conn: Connection, places: None) -> N
     names = [v["name_en"] for v in got["venues"]]
     assert names[:2] == ["Near School", "Middle Temple"] or "Near School" in names
     assert got["tips"] == [] and got["tips_total"] >= 1  # field: the number, not the records
+    no_tips = client.get("/api/v1/nearby?lon=100.4913&lat=13.75&tips=0").get_json()
+    assert no_tips["tips_total"] == 0 and no_tips["venues"]
     for bad in ("lon=abc&lat=13", "lat=13.75", "lon=0&lat=0"):
         assert client.get(f"/api/v1/nearby?{bad}").status_code == 400

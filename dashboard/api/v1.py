@@ -91,7 +91,8 @@ def tip_list() -> Response:
 def nearby() -> Response:
     """What is near a point (``lon``, ``lat``; ``radius`` metres, default 500; ``n`` per layer,
     default 10): venues and lodging with distance and bearing, tips in the radius shaped by
-    role (records for tips.records, only their number otherwise). For field units' phones."""
+    role (records for tips.records, only their number otherwise); ``tips=0`` leaves the tips out.
+    For field units' phones."""
     try:
         lon, lat = float(request.args["lon"]), float(request.args["lat"])
         radius = float(request.args.get("radius", "500"))
@@ -100,7 +101,10 @@ def nearby() -> Response:
         return json_error(400, "lon and lat (degrees) are required; radius (m) and n are numbers")
     if not (97.0 <= lon <= 106.0 and 5.3 <= lat <= 20.8):
         return json_error(400, "the point is not in Thailand")
-    result = tips.nearby(get_bind(), current_viewer(), lon, lat, radius_m=radius, n=n)
+    with_tips = request.args.get("tips", "1") != "0"
+    result = tips.nearby(
+        get_bind(), current_viewer(), lon, lat, radius_m=radius, n=n, with_tips=with_tips
+    )
     for layer in ("venues", "lodging", "tips"):
         result[layer] = [_jsonable(r) for r in result[layer]]
     return flask.jsonify(result)

@@ -1,16 +1,16 @@
--- Purpose: tips near a point within a radius and time window (tip has no geography index:
--- a degree box on the geometry index first, then metres on the spheroid).
+-- Purpose: tips near a point within a radius and time window: a degree box on the geometry
+-- index, then metres on the sphere (cheap) for the tips in the box.
 -- Parameters: :lon, :lat; :radius_m metres; :deg box half-size in degrees (≥ radius);
 --   :since timestamptz or NULL; :n rows
 -- Columns: id, reported_at, category, status, reliability, metres, bearing, n_total
 WITH p AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS g),
 near AS (
     SELECT t.id, t.reported_at, t.category, t.status, t.reliability,
-           ST_Distance(t.geom::geography, p.g::geography) AS metres,
+           ST_Distance(t.geom::geography, p.g::geography, false) AS metres,
            degrees(ST_Azimuth(p.g, t.geom)) AS bearing
     FROM tip t, p
     WHERE t.geom && ST_Expand(p.g, :deg)
-      AND ST_DWithin(t.geom::geography, p.g::geography, :radius_m)
       AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
 )
-SELECT near.*, count(*) OVER () AS n_total FROM near ORDER BY metres LIMIT :n
+SELECT near.*, count(*) OVER () AS n_total FROM near WHERE metres <= :radius_m
+ORDER BY metres LIMIT :n
