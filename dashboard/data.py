@@ -121,11 +121,17 @@ def venues(viewer: Viewer, area: str, limit: int = 15) -> list[dict[str, Any]]:
     return tips.venues_in_area(bind(), viewer, area=area, limit=limit)
 
 
+def heat_cell(area: str) -> float:
+    """Heat grid cell size in degrees for an area: about 5.5 km for the whole country (the
+    browser gets thousands of cells, not a hundred thousand), 550 m inside a province."""
+    return 0.05 if area == "" else 0.005
+
+
 def tip_density(
     viewer: Viewer, area: str, since: dt.datetime | None = None
 ) -> list[tuple[float, float, int]]:
     """Tip counts per grid cell in ``area`` (aggregates: every role with tips.aggregate)."""
-    return tips.tip_density(bind(), viewer, area=area, since=since)
+    return tips.tip_density(bind(), viewer, area=area, since=since, cell_deg=heat_cell(area))
 
 
 def venue_points(viewer: Viewer, area: str) -> list[dict[str, Any]]:

@@ -115,10 +115,14 @@ def tip_density(
     """(lon, lat, n) per grid cell of tips in ``area``: a heat layer without any record."""
     _require(viewer, Cap.TIPS_AGGREGATE)
     cell = min(1.0, max(0.001, float(cell_deg)))
+    prefix = _check_prefix(area)
     with connect(bind) as conn:
-        rows = conn.execute(
-            sql("tip_density"), {"prefix": _check_prefix(area), "since": since, "cell_deg": cell}
-        ).all()
+        if prefix:
+            rows = conn.execute(
+                sql("tip_density"), {"prefix": prefix, "since": since, "cell_deg": cell}
+            ).all()
+        else:
+            rows = conn.execute(sql("tip_density_all"), {"since": since, "cell_deg": cell}).all()
     return [(float(r.lon), float(r.lat), int(r.n)) for r in rows]
 
 
