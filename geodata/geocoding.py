@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from geodata import audit
 from geodata.bulk import copy_to_temp
+from geodata.codes import is_area_code
 from geodata.db import Bind, begin, connect
 from geodata.errors import ForbiddenError, SitawareError
 from geodata.models import GEO_PRECISIONS
@@ -141,7 +142,7 @@ def road_count(bind: Bind) -> int:
 
 def roads_in_area(bind: Bind, code: str) -> list[tuple[str | None, str | None, bytes]]:
     """(Thai name, English name, WKB) of the named roads crossing admin area ``code``."""
-    if not (code.isdigit() and len(code) in (2, 4, 6)):
+    if not is_area_code(code):
         raise ValueError(f"not a DOPA code: {code!r}")
     with connect(bind) as conn:
         rows = conn.execute(

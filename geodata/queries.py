@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import TextClause, text
 
+from geodata.codes import check_area
 from geodata.db import Bind, connect
 from geodata.models import ADMIN_LEVELS
 
@@ -66,8 +67,7 @@ def _check_level(level: str) -> None:
 
 
 def _check_prefix(prefix: str) -> None:
-    if not (prefix == "" or (prefix.isdigit() and len(prefix) <= 6)):
-        raise ValueError(f"code prefix must be '' or up to 6 digits, not {prefix!r}")
+    check_area(prefix, any_prefix=True)
 
 
 def admin_areas_geojson(

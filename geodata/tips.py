@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from geodata.codes import check_area
 from geodata.db import Bind, connect
 from geodata.errors import ForbiddenError
 from geodata.queries import sql
@@ -28,9 +29,7 @@ def _require(viewer: Viewer, cap: Cap) -> None:
 
 
 def _check_prefix(prefix: str) -> str:
-    if not (prefix == "" or (prefix.isdigit() and len(prefix) in (2, 4, 6))):
-        raise ValueError(f"area must be '' or a 2/4/6-digit DOPA code, not {prefix!r}")
-    return prefix
+    return check_area(prefix)
 
 
 def tip_counts(

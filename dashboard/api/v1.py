@@ -11,6 +11,7 @@ from flask import Blueprint, Response, request
 from dashboard.auth.guard import current_viewer, get_bind, json_error
 from dashboard.auth.policy import requires
 from geodata import audit, tips
+from geodata.codes import is_area_code
 from geodata.roles import Cap
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -18,7 +19,7 @@ bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
 def _area() -> str:
     area = request.args.get("area", "")
-    if area and not (area.isdigit() and len(area) in (2, 4, 6)):
+    if area and not is_area_code(area):
         flask.abort(
             flask.make_response(json_error(400, "area must be a 2, 4 or 6-digit DOPA code"))
         )

@@ -23,6 +23,7 @@ from dashboard.components.nearby import circle_traces, panel
 from dashboard.components.tables import table
 from dashboard.components.trend import trend_figure
 from dashboard.i18n import t
+from geodata.codes import is_area_code
 from geodata.roles import Cap
 
 LEVELS = ("province", "district", "subdistrict")
@@ -57,7 +58,7 @@ def _since(window: Any) -> dt.datetime | None:
 
 def _province(value: Any) -> str:
     """A forged or malformed picker value falls back to the whole country."""
-    return value if isinstance(value, str) and value.isdigit() and len(value) == 2 else ""
+    return value if is_area_code(value, (2,)) else ""
 
 
 def layout(**_query: Any) -> html.Div:
