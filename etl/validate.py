@@ -25,6 +25,7 @@ from etl.geocode.text import clean
 from etl.profiles import CATEGORY_WORDS, LODGING_TYPES, VENUE_CATEGORIES, Profile, resolve
 from etl.sources import SourceRow, SourceTable
 from etl.thaidate import ThaiDateError, parse_datetime
+from geodata import extent
 
 MAX_NAME = 300
 MAX_ADDRESS = 1000
@@ -128,7 +129,7 @@ def _names(row: SourceRow | _Cleaned, mapping: dict[str, str]) -> tuple[str | No
 
 
 Bounds = tuple[float, float, float, float]
-THAILAND: Bounds = (coords.MIN_LON, coords.MIN_LAT, coords.MAX_LON, coords.MAX_LAT)
+THAILAND: Bounds = (extent.MIN_LON, extent.MIN_LAT, extent.MAX_LON, extent.MAX_LAT)
 
 
 def _inside(lon: float, lat: float, b: Bounds) -> bool:

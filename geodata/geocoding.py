@@ -22,6 +22,7 @@ from geodata.bulk import copy_to_temp
 from geodata.codes import is_area_code
 from geodata.db import Bind, begin, connect
 from geodata.errors import ForbiddenError, SitawareError
+from geodata.extent import in_thailand
 from geodata.models import GEO_PRECISIONS
 from geodata.queries import sql
 from geodata.roles import Cap, Viewer
@@ -416,7 +417,7 @@ def review_move(bind: Bind, viewer: Viewer, key: str, lon: float, lat: float) ->
     """The reviewer puts the pin at (lon, lat): a point answer with confidence 1, its admin
     codes read from the polygons that contain it."""
     _require_review(viewer)
-    if not (97.0 <= lon <= 106.0 and 5.3 <= lat <= 20.8):
+    if not in_thailand(lon, lat):
         raise ReviewError(f"({lon}, {lat}) lies outside Thailand")
     ((sub, dist, prov),) = admin_codes_at(bind, [(lon, lat)])
     return _decide(

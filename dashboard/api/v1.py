@@ -12,6 +12,7 @@ from dashboard.auth.guard import current_viewer, get_bind, json_error
 from dashboard.auth.policy import requires
 from geodata import audit, tips
 from geodata.codes import is_area_code
+from geodata.extent import in_thailand
 from geodata.roles import Cap
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -100,7 +101,7 @@ def nearby() -> Response:
         n = int(request.args.get("n", "10"))
     except (KeyError, ValueError):
         return json_error(400, "lon and lat (degrees) are required; radius (m) and n are numbers")
-    if not (97.0 <= lon <= 106.0 and 5.3 <= lat <= 20.8):
+    if not in_thailand(lon, lat):
         return json_error(400, "the point is not in Thailand")
     with_tips = request.args.get("tips", "1") != "0"
     result = tips.nearby(

@@ -24,6 +24,7 @@ from dashboard.components.tables import table
 from dashboard.components.trend import trend_figure
 from dashboard.i18n import t
 from geodata.codes import is_area_code
+from geodata.extent import in_thailand
 from geodata.roles import Cap
 
 LEVELS = ("province", "district", "subdistrict")
@@ -452,7 +453,7 @@ def _near(value: Any) -> tuple[float, float, float, str] | None:
         lon, lat, radius = float(value["lon"]), float(value["lat"]), float(value["radius"])
     except (KeyError, TypeError, ValueError):
         return None
-    if not (97 <= lon <= 106 and 5 <= lat <= 21 and 10 <= radius <= 20_000):
+    if not (in_thailand(lon, lat) and 10 <= radius <= 20_000):
         return None
     return lon, lat, radius, str(value.get("label", ""))[:120]
 

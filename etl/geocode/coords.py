@@ -15,9 +15,8 @@ from functools import lru_cache
 
 from pyproj import Transformer
 
-# Thailand's extent (EPSG:4326) with a margin for offshore islands and border areas.
-MIN_LON, MAX_LON = 97.0, 106.0
-MIN_LAT, MAX_LAT = 5.3, 20.8
+from geodata.extent import in_thailand
+
 MAX_INPUT = 200  # characters; longer text is not a coordinate
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _NUM = r"[-+]?\d+(?:\.\d+)?"
@@ -52,11 +51,6 @@ class Coordinate:
 
 def _fail(reason: str) -> Coordinate:
     return Coordinate(None, None, reason)
-
-
-def in_thailand(lon: float, lat: float) -> bool:
-    """True when (lon, lat) lies within Thailand's extent plus a margin."""
-    return MIN_LON <= lon <= MAX_LON and MIN_LAT <= lat <= MAX_LAT
 
 
 def from_lat_lon(lat: float, lon: float, form: str = "decimal") -> Coordinate:

@@ -28,6 +28,7 @@ from etl.geocode.reverse import Codes, ReverseIndex
 from etl.geocode.streets import StreetIndex
 from etl.geocode.text import MAX_TEXT, clean
 from geodata.db import Bind
+from geodata.extent import in_thailand
 from geodata.geocoding import CachedAnswer, cache_get, cache_put, named_points
 from geodata.settings import Settings
 
@@ -197,7 +198,7 @@ class Geocoder:
                 continue
             area = olc.decode(code)
             lon, lat = float(area.longitudeCenter), float(area.latitudeCenter)
-            if not coords.in_thailand(lon, lat):
+            if not in_thailand(lon, lat):
                 continue
             return self._point(lon, lat, m, "plus_code")
         return None
