@@ -92,20 +92,12 @@ def reporter_hash(contact: str, key: bytes) -> str | None:
     return hmac.new(key, c.encode(), hashlib.sha256).hexdigest()
 
 
-class _Cleaned(dict[str, str]):
-    """A row's mapped values, each cleaned once (target field → text)."""
+Cleaned = dict[str, str]  # a row's mapped values, each cleaned once: target field → text
 
 
-def _cleaned(row: SourceRow, mapping: dict[str, str]) -> _Cleaned:
+def _cleaned(row: SourceRow, mapping: dict[str, str]) -> Cleaned:
     values = row.values
-    return _Cleaned({t: clean(values.get(c, "")) for t, c in mapping.items()})
-
-
-def _get(row: SourceRow | _Cleaned, mapping: dict[str, str], target: str) -> str:
-    if isinstance(row, _Cleaned):
-        return row.get(target, "")
-    col = mapping.get(target)
-    return clean(row.values.get(col, "")) if col else ""
+    return {t: clean(values.get(c, "")) for t, c in mapping.items()}
 
 
 def _check_cells(row: SourceRow) -> None:
@@ -114,9 +106,9 @@ def _check_cells(row: SourceRow) -> None:
             raise RowError("formula", f"column {col!r} holds a formula-like value {v[:40]!r}")
 
 
-def _names(row: SourceRow | _Cleaned, mapping: dict[str, str]) -> tuple[str | None, str | None]:
-    th, en = _get(row, mapping, "name_th"), _get(row, mapping, "name_en")
-    plain = _get(row, mapping, "name")
+def _names(c: Cleaned) -> tuple[str | None, str | None]:
+    th, en = c.get("name_th", ""), c.get("name_en", "")
+    plain = c.get("name", "")
     if plain:
         if _THAI.search(plain):
             th = th or plain
@@ -174,22 +166,17 @@ def _coords_text(raw: str, order: str) -> tuple[float, float]:
 
 
 def _point(
-    row: SourceRow,
-    mapping: dict[str, str],
-    profile: Profile,
-    bounds: Bounds = THAILAND,
-    cleaned: _Cleaned | None = None,
+    row: SourceRow, c: Cleaned, profile: Profile, bounds: Bounds
 ) -> tuple[float | None, float | None]:
     """The record's point from lat/lon columns, a coordinate column, a WKT column or the
-    file's own geometry, in that order."""
-    c: SourceRow | _Cleaned = cleaned if cleaned is not None else row
-    lat_s, lon_s = _get(c, mapping, "lat"), _get(c, mapping, "lon")
+    file's own geometry (``row``'s), in that order."""
+    lat_s, lon_s = c.get("lat", ""), c.get("lon", "")
     if lat_s or lon_s:
         return _lat_lon(lat_s, lon_s, bounds)
-    raw = _get(c, mapping, "coords")
+    raw = c.get("coords", "")
     if raw:
         return _coords_text(raw, profile.coords_order)
-    wkt = _get(c, mapping, "wkt")
+    wkt = c.get("wkt", "")
     if wkt:
         try:
             geom = shapely.from_wkt(wkt)
@@ -249,11 +236,9 @@ def _int(raw: str, label: str, lo: int, hi: int) -> int | None:
     return v
 
 
-def _kind_values(
-    row: SourceRow | _Cleaned, m: dict[str, str], profile: Profile, key: bytes
-) -> dict[str, Any]:
+def _kind_values(c: Cleaned, profile: Profile, key: bytes) -> dict[str, Any]:
     def g(target: str) -> str:
-        return _get(row, m, target)
+        return c.get(target, "")
 
     if profile.kind == "lodging":
         t = g("lodging_type").casefold()
@@ -303,7 +288,7 @@ def _kind_values(
     }
 
 
-def _source_id(row: SourceRow, m: dict[str, str], cleaned: _Cleaned) -> str:
+def _source_id(row: SourceRow, m: dict[str, str], cleaned: Cleaned) -> str:
     sid = cleaned.get("source_id", "")
     if sid:
         if len(sid) > 200:
@@ -326,14 +311,14 @@ def validate_row(
     _check_cells(row)
     c = _cleaned(row, m)
     sid = _source_id(row, m, c)
-    name_th, name_en = _names(c, m)
+    name_th, name_en = _names(c)
     if profile.kind != "tips" and not (name_th or name_en):
         raise RowError("missing_name", "no name (ชื่อ / name)")
     address = c.get("address", "")
     if len(address) > MAX_ADDRESS:
         raise RowError("overlong", f"address is {len(address)} characters (limit {MAX_ADDRESS})")
-    lon, lat = _point(row, m, profile, bounds, c)
-    values = _kind_values(c, m, profile, key)
+    lon, lat = _point(row, c, profile, bounds)
+    values = _kind_values(c, profile, key)
     text = values.get("text") or ""
     if lon is None and not address and not (profile.kind == "tips" and text):
         raise RowError("no_location", "no coordinates, geometry or address")

@@ -212,10 +212,10 @@ class Gazetteer:
         if not names:
             self._finders[group] = None
             return None
-        # Longest first: at one position, "บางนาใต้" wins over "บางนา".
-        ordered = sorted(names, key=lambda t: -len(t[0]))
-        rx = re.compile("|".join(re.escape(n) for n, _ in ordered))
-        self._finders[group] = (rx, {n: c for n, c in reversed(ordered)})
+        # The name lists are kept longest first (see _index): at one position "บางนาใต้" wins
+        # over "บางนา".
+        rx = re.compile("|".join(re.escape(n) for n, _ in names))
+        self._finders[group] = (rx, {n: c for n, c in reversed(names)})
         return self._finders[group]
 
     def mueang_of(self, province_code: str) -> str | None:
