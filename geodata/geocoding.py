@@ -121,6 +121,17 @@ def gazetteer_places(bind: Bind) -> list[GazetteerPlace]:
 
 
 NEAR_DEG = 0.02  # about 2 km: a point this close to an outline belongs to it
+Codes = tuple[str | None, str | None, str | None]
+
+
+def hierarchy(sub: str | None, dist: str | None, prov: str | None = None) -> Codes:
+    """(subdistrict, district, province) made consistent: a subdistrict's code fixes its
+    district and province, a district's its province (outlines of other levels may overlap)."""
+    if sub:
+        return sub, sub[:4], sub[:2]
+    if dist:
+        return None, dist, dist[:2]
+    return None, None, prov
 
 
 def admin_polygons(bind: Bind, level: str) -> list[tuple[str, bytes, bool]]:
@@ -208,15 +219,10 @@ def admin_codes_at(
             for i, r in zip(missing, near, strict=True):
                 subs[i] = r.subdistrict_code
                 dists[i] = dists[i] or r.district_code
-    out: list[tuple[str | None, str | None, str | None]] = []
-    for r, sub, found_dist in zip(rows, subs, dists, strict=True):
-        dist, prov = found_dist, r.province_code
-        if sub:
-            dist, prov = sub[:4], sub[:2]
-        elif dist:
-            prov = dist[:2]
-        out.append((sub, dist, prov))
-    return out
+    return [
+        hierarchy(sub, dist, r.province_code)
+        for r, sub, dist in zip(rows, subs, dists, strict=True)
+    ]
 
 
 # --- cache ---------------------------------------------------------------------------------

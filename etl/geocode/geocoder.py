@@ -24,12 +24,12 @@ from etl.geocode.gazetteer import Area, Gazetteer
 from etl.geocode.matcher import Match, match_address
 from etl.geocode.mentions import MentionIndex, best
 from etl.geocode.online import OnlineGeocoder
-from etl.geocode.reverse import Codes, ReverseIndex
+from etl.geocode.reverse import ReverseIndex
 from etl.geocode.streets import StreetIndex
 from etl.geocode.text import MAX_TEXT, clean
 from geodata.db import Bind
 from geodata.extent import in_thailand
-from geodata.geocoding import CachedAnswer, cache_get, cache_put, named_points
+from geodata.geocoding import CachedAnswer, Codes, cache_get, cache_put, named_points
 from geodata.settings import Settings
 
 Kind = Literal["address", "text", "coords"]

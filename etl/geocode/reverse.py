@@ -11,9 +11,7 @@ import numpy as np
 import shapely
 
 from geodata.db import Bind
-from geodata.geocoding import NEAR_DEG, admin_polygons
-
-Codes = tuple[str | None, str | None, str | None]
+from geodata.geocoding import NEAR_DEG, Codes, admin_polygons, hierarchy
 
 
 class _Level:
@@ -68,12 +66,4 @@ class ReverseIndex:
         no_sub = np.flatnonzero(subs == None)  # noqa: E711 - elementwise on an object array
         if len(no_sub):
             dists[no_sub] = self.dist.lookup(pts[no_sub], NEAR_DEG)
-        out: list[Codes] = []
-        for s, d in zip(subs.tolist(), dists.tolist(), strict=True):
-            if s is not None:
-                out.append((s, s[:4], s[:2]))
-            elif d is not None:
-                out.append((None, d, d[:2]))
-            else:
-                out.append((None, None, None))
-        return out
+        return [hierarchy(s, d) for s, d in zip(subs.tolist(), dists.tolist(), strict=True)]
