@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 LANGS = ("th", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -159,6 +161,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Your role may not open this page",
     },
 }
+
+
+LANGUAGES = ("th", "en")
+
+
+def language(value: Any) -> str:
+    """``value`` when it is a language sitaware speaks, Thai otherwise (forged inputs too)."""
+    return value if value in LANGUAGES else "th"
 
 
 def t(key: str, lang: str = "th") -> str:

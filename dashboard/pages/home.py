@@ -22,6 +22,7 @@ from dashboard.components.layers import heat_trace, hotspot_trace, unit_trace, v
 from dashboard.components.nearby import circle_traces, panel
 from dashboard.components.tables import table
 from dashboard.components.trend import trend_figure
+from dashboard.i18n import language as _lang
 from dashboard.i18n import t
 from geodata.codes import is_area_code
 from geodata.extent import in_thailand
@@ -31,10 +32,6 @@ LEVELS = ("province", "district", "subdistrict")
 WINDOWS = {"1h": 1, "24h": 24, "7d": 7 * 24, "30d": 30 * 24, "all": None}  # hours
 LIVE_MS = 1000  # how often an open page asks whether tips changed (two primary-key lookups)
 PAGE_CAPABILITY = Cap.MAP_VIEW
-
-
-def _lang(lang: Any) -> str:
-    return lang if lang in ("th", "en") else "th"
 
 
 MAX_CATEGORIES = 12

@@ -16,16 +16,13 @@ from dashboard.auth.guard import current_viewer, in_guarded_request
 from dashboard.auth.policy import secure_callback
 from dashboard.components.admin_map import admin_map_figure
 from dashboard.components.basemap import style_url
+from dashboard.i18n import language as _lang
 from dashboard.i18n import t
 from geodata.errors import SitawareError
 from geodata.roles import Cap
 
 PAGE_CAPABILITY = Cap.REVIEW
 P = "review-"  # component-id prefix
-
-
-def _lang(lang: Any) -> str:
-    return lang if lang in ("th", "en") else "th"
 
 
 def layout(**_query: Any) -> html.Div:
