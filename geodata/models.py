@@ -373,3 +373,19 @@ class AuditEvent(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     client_ip: Mapped[str | None] = mapped_column(INET)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class SavedView(Base):
+    """A person's saved map filter, or an area (admin unit or drawn polygon) sent to a report."""
+
+    __tablename__ = "saved_view"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer, ForeignKey("app_user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(120))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    area_code: Mapped[str | None] = mapped_column(String(6))
+    geom: Mapped[Any] = mapped_column(Geometry("MULTIPOLYGON", srid=SRID), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
