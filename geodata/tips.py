@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -32,6 +33,17 @@ def _check_prefix(prefix: str) -> str:
     return check_area(prefix)
 
 
+MAX_CATEGORY_FILTER = 50
+
+
+def _categories(values: Sequence[str]) -> list[str]:
+    """Tip categories to keep (a bound text[]; empty keeps all)."""
+    out = [str(v)[:200] for v in values if isinstance(v, str) and v]
+    if len(out) > MAX_CATEGORY_FILTER:
+        raise ValueError(f"at most {MAX_CATEGORY_FILTER} categories in one filter")
+    return out
+
+
 def tip_counts(
     bind: Bind,
     viewer: Viewer,
@@ -39,12 +51,14 @@ def tip_counts(
     area: str = "",
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
+    categories: Sequence[str] = (),
 ) -> list[tuple[str, int]]:
     """(category, count) of tips in ``area`` (DOPA code prefix) and the time window."""
     _require(viewer, Cap.TIPS_AGGREGATE)
+    params = {"prefix": _check_prefix(area), "since": since, "until": until}
     with connect(bind) as conn:
         rows = conn.execute(
-            sql("tip_counts"), {"prefix": _check_prefix(area), "since": since, "until": until}
+            sql("tip_counts"), {**params, "categories": _categories(categories)}
         ).all()
     return [(str(r.category), int(r.n)) for r in rows]
 
@@ -55,6 +69,8 @@ def tip_records(
     *,
     area: str = "",
     since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    categories: Sequence[str] = (),
     limit: int = 100,
 ) -> list[dict[str, Any]]:
     """Newest tips in ``area``; ``text`` only for roles holding ``tips.text``."""
@@ -66,6 +82,8 @@ def tip_records(
             {
                 "prefix": _check_prefix(area),
                 "since": since,
+                "until": until,
+                "categories": _categories(categories),
                 "with_text": with_text,
                 "limit": max(1, min(int(limit), MAX_RECORDS)),
             },
@@ -213,10 +231,19 @@ def unit_positions(bind: Bind, viewer: Viewer, *, area: str = "") -> list[dict[s
 
 
 def tip_trend(
-    bind: Bind, viewer: Viewer, *, area: str = "", since: dt.datetime | None = None
+    bind: Bind,
+    viewer: Viewer,
+    *,
+    area: str = "",
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    categories: Sequence[str] = (),
 ) -> list[tuple[dt.date, str, int]]:
     """(day, category, n): tips per Bangkok day and category (aggregates: every role)."""
     _require(viewer, Cap.TIPS_AGGREGATE)
+    params = {"prefix": _check_prefix(area), "since": since, "until": until}
     with connect(bind) as conn:
-        rows = conn.execute(sql("tip_trend"), {"prefix": _check_prefix(area), "since": since}).all()
+        rows = conn.execute(
+            sql("tip_trend"), {**params, "categories": _categories(categories)}
+        ).all()
     return [(r.day, str(r.category), int(r.n)) for r in rows]

@@ -8,14 +8,17 @@ from typing import Any
 
 from dash import html
 
+from dashboard.fmt import date_text, datetime_text
 from dashboard.i18n import t
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, lang: str, be: bool) -> str:
     if value is None:
         return "–"
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%Y-%m-%d %H:%M")
+        return datetime_text(value, lang, be)
+    if isinstance(value, dt.date):
+        return date_text(value, lang, be)
     if isinstance(value, float):
         return f"{value:,.2f}"
     if isinstance(value, int):
@@ -24,11 +27,17 @@ def _cell(value: Any) -> str:
 
 
 def table(
-    columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]], lang: str, empty_key: str
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[dict[str, Any]],
+    lang: str,
+    empty_key: str,
+    *,
+    be: bool = False,
 ) -> html.Div | html.Table:
-    """A table with ``columns`` as (row key, i18n label key); ``empty_key`` when no rows."""
+    """A table with ``columns`` as (row key, i18n label key); ``empty_key`` when no rows; dates
+    in ``lang`` (Buddhist Era when ``be``)."""
     if not rows:
         return html.P(t(empty_key, lang), className="sa-note")
     head = html.Tr([html.Th(t(label, lang)) for _, label in columns])
-    body = [html.Tr([html.Td(_cell(r.get(key))) for key, _ in columns]) for r in rows]
+    body = [html.Tr([html.Td(_cell(r.get(key), lang, be)) for key, _ in columns]) for r in rows]
     return html.Table([html.Thead(head), html.Tbody(body)], className="sa-counts")

@@ -5,6 +5,8 @@
 --   :since      timestamptz or NULL
 --   :with_text  boolean (role holds tips.text)
 --   :limit      maximum rows
+--   :categories text[] of categories to keep (empty = all)
+--   :until timestamptz or NULL (no upper bound)
 -- Columns: id, reported_at, category, status, reliability, geo_precision, lon, lat,
 --          subdistrict_code, text (NULL unless :with_text)
 SELECT t.id, t.reported_at, t.category, t.status, t.reliability, t.geo_precision,
@@ -13,5 +15,7 @@ SELECT t.id, t.reported_at, t.category, t.status, t.reliability, t.geo_precision
 FROM tip t
 WHERE (:prefix = '' OR t.subdistrict_code LIKE :prefix || '%' OR t.district_code LIKE :prefix || '%')
   AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
+  AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
+  AND (cardinality(CAST(:categories AS text[])) = 0 OR t.category = ANY(CAST(:categories AS text[])))
 ORDER BY t.reported_at DESC, t.id DESC
 LIMIT :limit
