@@ -1,0 +1,433 @@
+"""Map benchmark in a real browser (headless Debian Chromium through Playwright) against the
+production server (``sitaware serve``: gunicorn, 2 workers × 4 threads) on the bench database
+(1,000,000 tips and 100,000 venues of bench/map.py).
+
+    .venv/bin/python bench/browser.py [--runs 5] [--db-url URL] [--workers 2] [--rev HEAD]
+
+``--rev`` serves the files of a commit (extracted to a temporary folder) instead of the working
+tree, for when others are editing it.
+
+A bench user (role ``command``) is created, signs in once through the login form, and is
+removed at the end. Each run opens a fresh browser context (empty cache, the session cookie
+only), navigates to ``/`` and measures, on the page's own clock (``performance.now()``, whose
+origin is the start of the navigation):
+
+* **map ready**: the first moment at which (1) the response of the callback that draws the map
+  (output ``home-map.figure``) has been received, (2) the Plotly graph ``#home-map`` holds
+  exactly the traces of that response (Plotly has applied it), (3) the MapLibre map behind it
+  has its canvas, reports ``loaded()`` (style and every GeoJSON source parsed by its workers)
+  and ``areTilesLoaded()``, and is not moving, and (4) no callback that outputs the map is in
+  flight;
+* **page settled**: map ready and, in addition, no Dash callback request in flight at all
+  (lists, counts, trend, hotspots included) — the live poll (``home-marker.data``, once a
+  second) excepted. A moment only counts when no new callback starts in the following
+  second (Dash chains callbacks: a gap between two of them is not the end).
+
+Bytes of the first view: the sum of CDP ``Network.loadingFinished.encodedDataLength`` (bytes
+on the wire, headers included) of every request the page started before it settled.
+
+Then a wheel zoom over the map, and a drag (pan); each is timed from the input event (the
+``wheel`` / ``mouseup`` event on the page's clock) to the moment at which every callback it
+triggered (``home-map.relayoutData`` feeds them) has returned, the map's figure is applied
+and MapLibre is idle again (same conditions as above).
+
+Every non-loopback request is blocked and counted (it should be 0). Prints per-run figures,
+medians, the time of each callback of the first view, and the biggest responses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._serve import bench_engine, describe, make_users, remove_users, served  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, NetworkLog  # noqa: E402
+
+MAP_OUTPUT = "home-map.figure"
+POLL_OUTPUTS = ["home-marker.data"]  # the live poll: fires every second, forever
+VIEWPORT = {"width": 1400, "height": 1000}
+QUIET_MS = 1000  # no new callback for this long after "settled"
+TIMEOUT_MS = 180_000
+
+# Installed before any page script: counts Dash callback requests in flight (fetch is what
+# dash-renderer uses), remembers the trace count of the latest map figure, and the time of
+# the latest wheel / mouseup.
+INSTRUMENT = """
+(() => {
+  const S = window.__bench = {pending: 0, mapPending: 0, calls: [], mapTraces: null,
+                              lastStart: 0, lastEnd: 0, tAction: null};
+  const POLL = new Set(%s);
+  const MAP = %s;
+  for (const ev of ['wheel', 'mouseup'])
+    window.addEventListener(ev, () => { S.tAction = performance.now(); }, true);
+  const orig = window.fetch;
+  window.fetch = function (input, init) {
+    const url = typeof input === 'string' ? input : input.url;
+    if (!url.includes('_dash-update-component')) return orig.apply(this, arguments);
+    let output = '';
+    try { output = JSON.parse(init.body).output; } catch (e) {}
+    const poll = POLL.has(output), isMap = output.includes(MAP);
+    const rec = {output, t0: performance.now(), t1: null, status: 0, bytes: 0, poll};
+    S.calls.push(rec);
+    if (!poll) { S.pending++; S.lastStart = rec.t0; }
+    if (isMap) S.mapPending++;
+    const done = () => {
+      rec.t1 = performance.now();
+      if (!poll) { S.pending--; S.lastEnd = rec.t1; }
+      if (isMap) S.mapPending--;
+    };
+    return orig.apply(this, arguments).then(resp => {
+      rec.status = resp.status;
+      resp.clone().text().then(txt => {
+        rec.bytes = txt.length;
+        if (isMap && resp.status === 200) {
+          try {
+            const fig = JSON.parse(txt).response['home-map'].figure;
+            S.mapTraces = fig.data.length;
+          } catch (e) { rec.error = 'unparsable map figure'; }
+        }
+        done();
+      }, err => { rec.error = String(err); done(); });
+      return resp;
+    }, err => { rec.error = String(err); done(); throw err; });
+  };
+})();
+"""
+
+# Resolves with performance.now() at the first check (every 5 ms) where the map is ready and,
+# when `settle`, nothing but the poll is in flight; `after`: only callbacks started after that
+# time count as "the ones the action triggered" and at least `need` of them must have ended.
+WAIT = """
+async ({settle, after, need, timeout}) => {
+  const S = window.__bench;
+  const t_end = performance.now() + timeout;
+  const mapState = () => {
+    const gd = document.querySelector('#home-map .js-plotly-plot');
+    const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    const m = sub && sub.map;
+    if (!m || !gd.data) return null;
+    return {traces: gd.data.length, loaded: m.loaded(), tiles: m.areTilesLoaded(),
+            moving: m.isMoving(),
+            canvas: !!document.querySelector('#home-map canvas.maplibregl-canvas')};
+  };
+  const ok = () => {
+    if (S.mapTraces === null || S.mapPending > 0) return false;
+    if (settle && S.pending > 0) return false;
+    const ended = S.calls.filter(c => !c.poll && c.t0 >= after && c.t1 !== null).length;
+    if (ended < need) return false;
+    const st = mapState();
+    return !!st && st.canvas && st.traces === S.mapTraces && st.loaded && st.tiles && !st.moving;
+  };
+  while (performance.now() < t_end) {
+    if (ok()) return {t: performance.now(), map: mapState()};
+    await new Promise(r => setTimeout(r, 5));
+  }
+  return {t: null, map: mapState(), pending: S.pending, mapTraces: S.mapTraces};
+}
+"""
+
+
+@dataclass
+class Run:
+    """Figures of one run (times in ms on the page's clock)."""
+
+    map_ready_ms: float = 0.0
+    settled_ms: float = 0.0
+    wall_ms: float = 0.0
+    bytes_first_view: int = 0
+    n_requests: int = 0
+    wheel_ms: float = 0.0
+    drag_ms: float = 0.0
+    wheel_calls: list[str] = field(default_factory=list)
+    drag_calls: list[str] = field(default_factory=list)
+    responses: list[tuple[str, int]] = field(default_factory=list)
+    callbacks: list[dict[str, Any]] = field(default_factory=list)
+    traces: int = 0
+    blocked: list[str] = field(default_factory=list)
+
+
+def _sign_in(browser: Any, base: str, username: str, password: str) -> dict[str, Any]:
+    """Sign in through the login form; returns the context's storage state (the cookie)."""
+    ctx = browser.new_context(viewport=VIEWPORT, locale="th-TH")
+    page = ctx.new_page()
+    net = NetworkLog()
+    page.route("**/*", lambda r: r.continue_() if net.record(r.request.url) else r.abort())
+    page.goto(base + "/", wait_until="domcontentloaded")
+    if "/login" not in page.url:
+        sys.exit(f"expected the login page, got {page.url}")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#home-map .maplibregl-canvas", timeout=TIMEOUT_MS)
+    state: dict[str, Any] = ctx.storage_state()
+    ctx.close()
+    if net.external:
+        print(f"sign-in: {len(net.external)} non-loopback requests blocked: {net.external[:5]}")
+    return state
+
+
+def _label(url: str, post: str | None) -> str:
+    """A short name for a response: the callback's output for Dash callbacks, else the path."""
+    path = url.split("//", 1)[-1].split("/", 1)[-1]
+    if "_dash-update-component" in url and post:
+        try:
+            return "callback " + str(json.loads(post)["output"])[:90]
+        except (ValueError, KeyError):
+            pass
+    return "/" + path[:100]
+
+
+def _wait(page: Any, *, settle: bool, after: float, need: int) -> dict[str, Any]:
+    """Wait until ready, then confirm: no new callback in the next QUIET_MS."""
+    while True:
+        res: dict[str, Any] = page.evaluate(
+            WAIT, {"settle": settle, "after": after, "need": need, "timeout": TIMEOUT_MS}
+        )
+        if res["t"] is None:
+            raise TimeoutError(f"the map did not settle within {TIMEOUT_MS} ms: {res}")
+        page.wait_for_timeout(QUIET_MS)
+        last_start = page.evaluate("window.__bench.lastStart")
+        if last_start <= res["t"]:
+            return res
+
+
+def _action_calls(page: Any, after: float) -> list[str]:
+    calls = page.evaluate(
+        "(after) => window.__bench.calls.filter(c => !c.poll && c.t0 >= after)"
+        ".map(c => `${c.output} ${Math.round(c.t1 - c.t0)} ms`)",
+        after,
+    )
+    return list(calls)
+
+
+def _pan_zoom(page: Any, run: Run, relayout_callbacks: int) -> None:
+    """A wheel zoom over the centre of the map, then a drag; times from the input event."""
+    box = page.locator("#home-map .maplibregl-canvas").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    before = page.evaluate("performance.now()")
+    page.mouse.wheel(0, -600)
+    res = _wait(page, settle=True, after=before, need=relayout_callbacks)
+    t_action = page.evaluate("window.__bench.tAction")
+    run.wheel_ms = res["t"] - t_action
+    run.wheel_calls = _action_calls(page, before)
+    # drag (pan) by 250 × 150 px
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 250, cy + 150, steps=12)
+    before = page.evaluate("performance.now()")
+    page.mouse.up()
+    res = _wait(page, settle=True, after=before, need=relayout_callbacks)
+    t_action = page.evaluate("window.__bench.tAction")
+    run.drag_ms = res["t"] - t_action
+    run.drag_calls = _action_calls(page, before)
+
+
+def one_run(browser: Any, base: str, state: dict[str, Any], relayout_callbacks: int) -> Run:
+    """A fresh context: first view, then a wheel zoom and a drag."""
+    run = Run()
+    ctx = browser.new_context(viewport=VIEWPORT, locale="th-TH", storage_state=state)
+    ctx.add_init_script(INSTRUMENT % (json.dumps(POLL_OUTPUTS), json.dumps(MAP_OUTPUT)))
+    page = ctx.new_page()
+    net = NetworkLog()
+    page.route("**/*", lambda r: r.continue_() if net.record(r.request.url) else r.abort())
+    cdp = ctx.new_cdp_session(page)
+    reqs: dict[str, dict[str, Any]] = {}
+
+    def sent(p: dict[str, Any]) -> None:
+        reqs.setdefault(p["requestId"], {}).update(
+            url=p["request"]["url"], post=p["request"].get("postData"), wall=p["wallTime"]
+        )
+
+    def finished(p: dict[str, Any]) -> None:
+        reqs.setdefault(p["requestId"], {})["bytes"] = int(p["encodedDataLength"])
+
+    cdp.on("Network.requestWillBeSent", sent)
+    cdp.on("Network.loadingFinished", finished)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+
+    t0 = time.perf_counter()
+    page.goto(base + "/", wait_until="commit")
+    if "/login" in page.url:
+        sys.exit("the session cookie was not accepted (redirected to /login)")
+    res = _wait(page, settle=False, after=0, need=1)
+    run.map_ready_ms = res["t"]
+    run.traces = res["map"]["traces"]
+    res = _wait(page, settle=True, after=0, need=1)
+    run.settled_ms = res["t"]
+    run.wall_ms = (time.perf_counter() - t0) * 1000 - QUIET_MS
+    origin_ms = page.evaluate("performance.timeOrigin")
+    cut = (origin_ms + run.settled_ms) / 1000
+    first = [r for r in reqs.values() if "bytes" in r and r.get("wall", 0) <= cut]
+    run.bytes_first_view = sum(r["bytes"] for r in first)
+    run.n_requests = len(first)
+    run.responses = sorted(
+        ((_label(r["url"], r["post"]), r["bytes"]) for r in first), key=lambda x: -x[1]
+    )
+    run.callbacks = page.evaluate(
+        "(cut) => window.__bench.calls.filter(c => c.t1 !== null && c.t0 <= cut)"
+        ".map(c => ({output: c.output, ms: c.t1 - c.t0, status: c.status, bytes: c.bytes}))",
+        run.settled_ms,
+    )
+
+    _pan_zoom(page, run, relayout_callbacks)
+    run.blocked = list(net.external)
+    ctx.close()
+    return run
+
+
+def _relayout_callbacks(base: str, cookies: list[dict[str, Any]]) -> int:
+    """How many callbacks take ``home-map.relayoutData`` as an input (what a pan/zoom fires)."""
+    import requests
+
+    jar = {c["name"]: c["value"] for c in cookies}
+    deps = requests.get(base + "/_dash-dependencies", cookies=jar, timeout=30).json()
+    return sum(
+        any(i["id"] == "home-map" and i["property"] == "relayoutData" for i in d["inputs"])
+        for d in deps
+    )
+
+
+def _med(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def report(runs: list[Run], workers: int) -> None:
+    """Print per-run figures, medians, callback times and the biggest responses."""
+    print("\nper run (ms on the page clock from navigation start; bytes on the wire):")
+    print(
+        f"  {'run':>3} {'map ready':>10} {'settled':>9} {'wall':>7} {'bytes':>11} {'reqs':>5}"
+        f" {'traces':>6} {'wheel':>7} {'drag':>7} {'blocked':>7}"
+    )
+    for i, r in enumerate(runs, 1):
+        print(
+            f"  {i:>3} {r.map_ready_ms:>10.0f} {r.settled_ms:>9.0f} {r.wall_ms:>7.0f}"
+            f" {r.bytes_first_view:>11,} {r.n_requests:>5} {r.traces:>6} {r.wheel_ms:>7.0f}"
+            f" {r.drag_ms:>7.0f} {len(r.blocked):>7}"
+        )
+    med_ready = _med([r.map_ready_ms for r in runs])
+    med_settled = _med([r.settled_ms for r in runs])
+    med_bytes = _med([float(r.bytes_first_view) for r in runs])
+    med_pan = _med([r.wheel_ms for r in runs] + [r.drag_ms for r in runs])
+    blocked = sum(len(r.blocked) for r in runs)
+    print(f"\nmedians over {len(runs)} runs (server: gunicorn {workers} workers × 4 threads):")
+    print(
+        f"  navigation → map ready        {med_ready:8.0f} ms   target ≤ 3000 ms "
+        f"{'OK' if med_ready <= 3000 else 'MISSED'}"
+    )
+    print(
+        f"  navigation → page settled     {med_settled:8.0f} ms   target ≤ 3000 ms "
+        f"{'OK' if med_settled <= 3000 else 'MISSED'}"
+    )
+    print(
+        f"  bytes of the first view  {med_bytes:13,.0f} B    target ≤ 2,000,000 B "
+        f"{'OK' if med_bytes <= 2_000_000 else 'MISSED'}"
+    )
+    print(f"  wheel zoom → map updated      {_med([r.wheel_ms for r in runs]):8.0f} ms")
+    print(f"  drag pan → map updated        {_med([r.drag_ms for r in runs]):8.0f} ms")
+    print(
+        f"  pan/zoom (both)               {med_pan:8.0f} ms   target ≤ 500 ms "
+        f"{'OK' if med_pan <= 500 else 'MISSED'}"
+    )
+    print(f"  non-loopback requests blocked {blocked:8d}      (should be 0)")
+    for r in runs:
+        for u in r.blocked[:5]:
+            print(f"    blocked: {u}")
+    print(
+        "\ncallbacks of the first view (request → response body read, median ms; status; "
+        "response chars):"
+    )
+    per: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in runs:
+        for c in r.callbacks:
+            per[c["output"]].append(c)
+    for out, cs in sorted(per.items(), key=lambda kv: -_med([c["ms"] for c in kv[1]])):
+        statuses = sorted({c["status"] for c in cs})
+        chars = int(_med([c["bytes"] for c in cs]))
+        print(
+            f"  {_med([c['ms'] for c in cs]):7.0f}  {statuses}  {chars:>10,}"
+            f"  ×{len(cs) / len(runs):.1f}  {out[:100]}"
+        )
+    print("\ncallbacks a pan/zoom triggered (last run):")
+    print("  wheel: " + ("; ".join(runs[-1].wheel_calls) or "none"))
+    print("  drag:  " + ("; ".join(runs[-1].drag_calls) or "none"))
+    print("\nbiggest responses of the first view (median bytes on the wire over the runs):")
+    sizes: dict[str, list[int]] = defaultdict(list)
+    for r in runs:
+        for label, b in r.responses:
+            sizes[label].append(b)
+    top = sorted(sizes.items(), key=lambda kv: -_med([float(b) for b in kv[1]]))[:15]
+    for label, bs in top:
+        print(f"  {int(_med([float(b) for b in bs])):>11,}  {label}")
+    total_cb = _med(
+        [float(sum(b for lab, b in r.responses if lab.startswith("callback"))) for r in runs]
+    )
+    print(
+        f"  (callbacks together: {total_cb:,.0f} B; everything else: {med_bytes - total_cb:,.0f} B)"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--db-url", default=None)
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    ap.add_argument("--rev", default=None, help="serve this commit (default: the working tree)")
+    args = ap.parse_args()
+    if not CHROMIUM.exists():
+        sys.exit(f"{CHROMIUM} not installed: run `make browser`")
+    from playwright.sync_api import sync_playwright
+
+    eng = bench_engine(args.db_url)
+    (user,) = make_users(eng, ["command"], "bench-browser")
+    print(
+        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        f"({os.cpu_count()} cores; other processes on the machine skew the figures)"
+    )
+    try:
+        with served(args.db_url, args.workers, rev=args.rev) as base, sync_playwright() as pw:
+            print(
+                f"server: sitaware serve at {base} (gunicorn, {args.workers} workers × 4 "
+                f"threads), {describe(args.rev)}, database sitaware_bench, "
+                f"user {user[0]} (role command)"
+            )
+            browser = pw.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+            state = _sign_in(browser, base, user[0], user[1])
+            n_relayout = _relayout_callbacks(base, state["cookies"])
+            print(f"callbacks fed by home-map.relayoutData: {n_relayout}")
+            runs = []
+            for i in range(args.runs):
+                runs.append(one_run(browser, base, state, n_relayout))
+                r = runs[-1]
+                print(
+                    f"  run {i + 1}: map ready {r.map_ready_ms:.0f} ms, settled "
+                    f"{r.settled_ms:.0f} ms, {r.bytes_first_view:,} B, wheel "
+                    f"{r.wheel_ms:.0f} ms, drag {r.drag_ms:.0f} ms",
+                    flush=True,
+                )
+            browser.close()
+    finally:
+        remove_users(eng, [user[0]])
+        eng.dispose()
+    report(runs, args.workers)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
