@@ -20,7 +20,7 @@ NOW = dt.datetime(2026, 11, 26, 5, 30, tzinfo=dt.UTC)  # 12:30 in Bangkok
 )
 def test_forged_values_fall_back(forged: Any) -> None:
     q = filters.query(
-        level_value=forged, province_value=forged, window=forged, play=forged,
+        level_value=forged, province_value=forged, window=forged, play=str(forged),
         category_values=forged, layer_values=forged, era=forged, now=NOW,
     )  # fmt: skip
     assert q.level == "province" and q.area == "" and q.window == "30d"
