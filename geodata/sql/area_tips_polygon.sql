@@ -1,0 +1,11 @@
+-- Purpose: tips inside a drawn polygon in a time window, per category and per Bangkok day (one
+-- scan, two grouping sets). Aggregates only.
+-- Parameters: :geojson the repaired MultiPolygon (EPSG:4326); :since, :until timestamptz or NULL
+-- Columns: category (NULL on day rows), day (NULL on category rows), n
+WITH g AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(:geojson), 4326) AS g)
+SELECT t.category, (t.reported_at AT TIME ZONE 'Asia/Bangkok')::date AS day, count(*) AS n
+FROM tip t, g
+WHERE t.geom && g.g AND ST_Intersects(g.g, t.geom)
+  AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
+  AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
+GROUP BY GROUPING SETS ((1), (2))
