@@ -91,6 +91,44 @@ class Settings(BaseSettings):
         default=None,
         description="hex key for hashing reporters' contacts (default: <state_dir>/reporter.key)",
     )
+    geofence_rules: list[dict[str, object]] = Field(
+        default=[
+            {
+                "name": "weapon-object",
+                "categories": [
+                    "อาวุธ*",
+                    "วัตถุต้องสงสัย*",
+                    "ระเบิด*",
+                    "weapon*",
+                    "explosive*",
+                    "suspicious object*",
+                ],
+                "min_sensitivity": 4,
+                "distance_m": 500,
+                "priority": "critical",
+            },
+            {
+                "name": "drugs-violence-suspect",
+                "categories": [
+                    "ยาเสพติด*",
+                    "ทะเลาะวิวาท*",
+                    "บุคคลต้องสงสัย*",
+                    "ค้ามนุษย์*",
+                    "drug*",
+                    "fight*",
+                    "assault*",
+                    "suspicious person*",
+                    "trafficking*",
+                ],
+                "min_sensitivity": 4,
+                "distance_m": 300,
+                "priority": "high",
+            },
+        ],
+        description="alerts for new tips near sensitive venues, as JSON: a list of rules "
+        "{name, categories (patterns, * = anything), min_sensitivity 1-5, distance_m, "
+        "priority critical|high|medium|low}; the first matching rule wins (geodata.alerts)",
+    )
 
     @property
     def local_cluster(self) -> bool:
