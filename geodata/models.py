@@ -389,3 +389,17 @@ class SavedView(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class TipCell(Base):
+    """Tip counts per grid cell and Bangkok day or week, kept by triggers on ``tip``
+    (migration 0010; levels in ``geodata.tips.LEVELS``)."""
+
+    __tablename__ = "tip_cell"
+    lvl: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    period: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    cx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cy: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True, default="")
+    n: Mapped[int] = mapped_column(Integer)
