@@ -246,6 +246,8 @@ def area_counts(
     level: str,
     prefix: str = "",
     since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    categories: Sequence[str] = (),
 ) -> dict[str, int]:
     """{DOPA code: tip count} for every admin unit of ``level`` ('province' | 'district' |
     'subdistrict') under ``prefix`` ('' = the whole country) that has tips since ``since``:
@@ -266,7 +268,14 @@ def area_counts(
         raise AreaError(f"a {level} lies under a prefix shorter than {length} digits")
     with connect(bind) as conn:
         rows = conn.execute(
-            sql("area_counts"), {"len": length, "prefix": prefix, "since": since}
+            sql("area_counts"),
+            {
+                "len": length,
+                "prefix": prefix,
+                "since": since,
+                "until": until,
+                "categories": check_categories(categories, "tip categories"),
+            },
         ).all()
     return {str(r.code): int(r.n) for r in rows}
 
@@ -279,6 +288,7 @@ def tips_near_venues(
     venue_categories: Sequence[str] = (),
     tip_categories: Sequence[str] = (),
     since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
     area: str = "",
 ) -> dict[str, Any]:
     """Tips within ``radius_m`` metres (10–5000) of any venue of ``venue_categories`` (empty =
@@ -308,6 +318,7 @@ def tips_near_venues(
         "tip_categories": check_categories(tip_categories, "tip categories"),
         "prefix": _prefix(area),
         "since": since,
+        "until": until,
         "cell_deg": CELL_DEG,
         "with_records": viewer.can(Cap.TIPS_RECORDS),
         "n_records": NEAR_RECORDS,

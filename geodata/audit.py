@@ -48,6 +48,7 @@ ACTIONS = frozenset(
         "token.create",
         "token.revoke",
         "geocode.review",
+        "report.area",
     }
 )
 

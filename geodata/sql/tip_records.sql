@@ -7,13 +7,19 @@
 --   :limit      maximum rows
 --   :categories text[] of categories to keep (empty = all)
 --   :until timestamptz or NULL (no upper bound)
+-- The code range next to LIKE lets the btree code indexes serve the prefix (LIKE alone
+-- cannot under this database's collation).
 -- Columns: id, reported_at, category, status, reliability, geo_precision, lon, lat,
 --          subdistrict_code, text (NULL unless :with_text)
 SELECT t.id, t.reported_at, t.category, t.status, t.reliability, t.geo_precision,
        ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.subdistrict_code,
        CASE WHEN :with_text THEN t.text END AS text
 FROM tip t
-WHERE (:prefix = '' OR t.subdistrict_code LIKE :prefix || '%' OR t.district_code LIKE :prefix || '%')
+WHERE (:prefix = ''
+       OR (t.subdistrict_code >= :prefix AND t.subdistrict_code < (:prefix || 'z')
+           AND t.subdistrict_code LIKE :prefix || '%')
+       OR (t.district_code >= :prefix AND t.district_code < (:prefix || 'z')
+           AND t.district_code LIKE :prefix || '%'))
   AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
   AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
   AND (cardinality(CAST(:categories AS text[])) = 0 OR t.category = ANY(CAST(:categories AS text[])))

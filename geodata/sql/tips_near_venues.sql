@@ -8,7 +8,7 @@
 --   :radius_m metres; :deg box half-size in degrees (≥ the radius anywhere in Thailand)
 --   :venue_categories, :tip_categories text[] (empty = all)
 --   :prefix DOPA code prefix of the tips' area ('' = everywhere)
---   :since timestamptz or NULL; :cell_deg grid cell in degrees
+--   :since, :until timestamptz or NULL (until excluded); :cell_deg grid cell in degrees
 --   :with_records boolean; :n_records rows
 -- Area by code: `code >= :prefix AND code < :prefix || 'z'` lets the btree code indexes
 -- serve the prefix (LIKE alone cannot under this database's collation); LIKE keeps it exact.
@@ -20,6 +20,7 @@ WITH hit AS MATERIALIZED (
     FROM tip t
     WHERE t.geom IS NOT NULL AND t.geo_precision IN ('point', 'street')
       AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
+      AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
       AND (cardinality(CAST(:tip_categories AS text[])) = 0
            OR t.category = ANY(CAST(:tip_categories AS text[])))
       AND (:prefix = ''
