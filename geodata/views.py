@@ -37,8 +37,7 @@ SPEC_KEYS = (
 )
 MAX_NAME = 120
 MAX_VIEWS = 200  # per person and kind
-# 'report.area' once geodata.audit lists it; until then the generic 'edit' with the same detail
-REPORT_AREA_ACTION = "report.area" if "report.area" in audit.ACTIONS else "edit"
+REPORT_AREA_ACTION = "report.area"
 
 
 class ViewError(AreaError):
