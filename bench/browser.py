@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -59,6 +60,7 @@ POLL_OUTPUTS = ["home-marker.data"]  # the live poll: fires every second, foreve
 VIEWPORT = {"width": 1400, "height": 1000}
 QUIET_MS = 1000  # no new callback for this long after "settled"
 TIMEOUT_MS = 180_000
+NAN = float("nan")  # not measured (the run failed before)
 
 # Installed before any page script: counts Dash callback requests in flight (fetch is what
 # dash-renderer uses), remembers the trace count of the latest map figure, and the time of
@@ -138,23 +140,39 @@ async ({settle, after, need, timeout}) => {
 """
 
 
+class NotSettledError(Exception):
+    """The page did not reach the awaited state in time."""
+
+
+def _route(route: Any, net: NetworkLog) -> None:
+    """Let loopback requests through, abort (and count) the others."""
+    try:
+        if net.record(route.request.url):
+            route.continue_()
+        else:
+            route.abort()
+    except Exception:  # the page went away while the request was routed
+        return
+
+
 @dataclass
 class Run:
     """Figures of one run (times in ms on the page's clock)."""
 
-    map_ready_ms: float = 0.0
-    settled_ms: float = 0.0
-    wall_ms: float = 0.0
+    map_ready_ms: float = NAN
+    settled_ms: float = NAN
+    wall_ms: float = NAN
     bytes_first_view: int = 0
     n_requests: int = 0
-    wheel_ms: float = 0.0
-    drag_ms: float = 0.0
+    wheel_ms: float = NAN
+    drag_ms: float = NAN
     wheel_calls: list[str] = field(default_factory=list)
     drag_calls: list[str] = field(default_factory=list)
     responses: list[tuple[str, int]] = field(default_factory=list)
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     traces: int = 0
     blocked: list[str] = field(default_factory=list)
+    failure: str | None = None
 
 
 def _sign_in(browser: Any, base: str, username: str, password: str) -> dict[str, Any]:
@@ -195,7 +213,14 @@ def _wait(page: Any, *, settle: bool, after: float, need: int) -> dict[str, Any]
             WAIT, {"settle": settle, "after": after, "need": need, "timeout": TIMEOUT_MS}
         )
         if res["t"] is None:
-            raise TimeoutError(f"the map did not settle within {TIMEOUT_MS} ms: {res}")
+            inflight = page.evaluate(
+                "() => window.__bench.calls.filter(c => c.t1 === null && !c.poll)"
+                ".map(c => `${c.output.slice(0, 60)} for "
+                "${Math.round(performance.now() - c.t0)} ms`)"
+            )
+            raise NotSettledError(
+                f"not settled within {TIMEOUT_MS / 1000:.0f} s: {res}; in flight: {inflight}"
+            )
         page.wait_for_timeout(QUIET_MS)
         last_start = page.evaluate("window.__bench.lastStart")
         if last_start <= res["t"]:
@@ -241,7 +266,7 @@ def one_run(browser: Any, base: str, state: dict[str, Any], relayout_callbacks: 
     ctx.add_init_script(INSTRUMENT % (json.dumps(POLL_OUTPUTS), json.dumps(MAP_OUTPUT)))
     page = ctx.new_page()
     net = NetworkLog()
-    page.route("**/*", lambda r: r.continue_() if net.record(r.request.url) else r.abort())
+    page.route("**/*", lambda r: _route(r, net))
     cdp = ctx.new_cdp_session(page)
     reqs: dict[str, dict[str, Any]] = {}
 
@@ -262,6 +287,18 @@ def one_run(browser: Any, base: str, state: dict[str, Any], relayout_callbacks: 
     page.goto(base + "/", wait_until="commit")
     if "/login" in page.url:
         sys.exit("the session cookie was not accepted (redirected to /login)")
+    try:
+        _first_view(page, run, reqs, t0)
+        _pan_zoom(page, run, relayout_callbacks)
+    except NotSettledError as exc:
+        run.failure = str(exc)
+    run.blocked = list(net.external)
+    ctx.close()
+    return run
+
+
+def _first_view(page: Any, run: Run, reqs: dict[str, dict[str, Any]], t0: float) -> None:
+    """Wait for the map, then for the page to settle; the bytes it took."""
     res = _wait(page, settle=False, after=0, need=1)
     run.map_ready_ms = res["t"]
     run.traces = res["map"]["traces"]
@@ -282,11 +319,6 @@ def one_run(browser: Any, base: str, state: dict[str, Any], relayout_callbacks: 
         run.settled_ms,
     )
 
-    _pan_zoom(page, run, relayout_callbacks)
-    run.blocked = list(net.external)
-    ctx.close()
-    return run
-
 
 def _relayout_callbacks(base: str, cookies: list[dict[str, Any]]) -> int:
     """How many callbacks take ``home-map.relayoutData`` as an input (what a pan/zoom fires)."""
@@ -301,7 +333,9 @@ def _relayout_callbacks(base: str, cookies: list[dict[str, Any]]) -> int:
 
 
 def _med(xs: list[float]) -> float:
-    return statistics.median(xs) if xs else float("nan")
+    """Median of the measured values (a failed run's NaN left out)."""
+    xs = [x for x in xs if not math.isnan(x)]
+    return statistics.median(xs) if xs else NAN
 
 
 def report(runs: list[Run], workers: int) -> None:
@@ -319,7 +353,7 @@ def report(runs: list[Run], workers: int) -> None:
         )
     med_ready = _med([r.map_ready_ms for r in runs])
     med_settled = _med([r.settled_ms for r in runs])
-    med_bytes = _med([float(r.bytes_first_view) for r in runs])
+    med_bytes = _med([float(r.bytes_first_view) for r in runs if r.n_requests])
     med_pan = _med([r.wheel_ms for r in runs] + [r.drag_ms for r in runs])
     blocked = sum(len(r.blocked) for r in runs)
     print(f"\nmedians over {len(runs)} runs (server: gunicorn {workers} workers × 4 threads):")
@@ -342,6 +376,11 @@ def report(runs: list[Run], workers: int) -> None:
         f"{'OK' if med_pan <= 500 else 'MISSED'}"
     )
     print(f"  non-loopback requests blocked {blocked:8d}      (should be 0)")
+    for i, r in enumerate(runs, 1):
+        if r.failure:
+            print(
+                f"  run {i} FAILED (its missing figures are left out of the medians): {r.failure}"
+            )
     for r in runs:
         for u in r.blocked[:5]:
             print(f"    blocked: {u}")
@@ -372,7 +411,11 @@ def report(runs: list[Run], workers: int) -> None:
     for label, bs in top:
         print(f"  {int(_med([float(b) for b in bs])):>11,}  {label}")
     total_cb = _med(
-        [float(sum(b for lab, b in r.responses if lab.startswith("callback"))) for r in runs]
+        [
+            float(sum(b for lab, b in r.responses if lab.startswith("callback")))
+            for r in runs
+            if r.n_requests
+        ]
     )
     print(
         f"  (callbacks together: {total_cb:,.0f} B; everything else: {med_bytes - total_cb:,.0f} B)"
@@ -418,7 +461,8 @@ def main() -> None:
                 print(
                     f"  run {i + 1}: map ready {r.map_ready_ms:.0f} ms, settled "
                     f"{r.settled_ms:.0f} ms, {r.bytes_first_view:,} B, wheel "
-                    f"{r.wheel_ms:.0f} ms, drag {r.drag_ms:.0f} ms",
+                    f"{r.wheel_ms:.0f} ms, drag {r.drag_ms:.0f} ms"
+                    + (f" — FAILED: {r.failure}" if r.failure else ""),
                     flush=True,
                 )
             browser.close()
