@@ -18,6 +18,7 @@ from sqlalchemy import text
 from geodata.codes import check_area
 from geodata.db import Bind, connect
 from geodata.errors import ForbiddenError
+from geodata.extent import MAX_LAT, MAX_LON, MIN_LAT, MIN_LON
 from geodata.queries import sql
 from geodata.roles import Cap, Viewer
 
@@ -121,26 +122,236 @@ def venues_in_area(
 MAX_POINTS = 20_000
 
 
+Bbox = tuple[float, float, float, float]
+
+# Pre-aggregated levels of tip_cell (migration 0010 holds the same constants):
+# level -> (cell size in degrees, one row per category?, weeks as well as days?)
+LEVELS: dict[int, tuple[float, bool, bool]] = {
+    0: (0.001, False, False),
+    1: (0.005, False, True),
+    2: (0.05, True, True),
+}
+# Cell sizes cell_for_bbox chooses from: each an integer multiple of a level's cell.
+CELL_LADDER = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+HEAT_CELLS_ACROSS = 160
+CLUSTER_CELLS_ACROSS = 40
+BANGKOK = dt.timezone(dt.timedelta(hours=7))  # no daylight saving: tip_cell's days
+WEEK_EPOCH = dt.date(2000, 1, 3)  # a Monday: tip_cell's weeks start on Mondays
+_FAR_PAST, _FAR_FUTURE = dt.date(1900, 1, 1), dt.date(2200, 1, 1)
+_ANY_CELL = 2_000_000_000
+
+
+def _ladder(size_deg: float) -> float:
+    return next((c for c in CELL_LADDER if c >= size_deg - 1e-12), CELL_LADDER[-1])
+
+
+def cell_for_bbox(bbox: Bbox | None) -> float:
+    """Heat cell size in degrees for a viewport ``(min_lon, min_lat, max_lon, max_lat)``
+    (EPSG:4326): the smallest size of ``CELL_LADDER`` that puts at most 160 cells along the
+    viewport's longer side — 0.1° (≈ 11 km) for all of Thailand, 0.005° (≈ 550 m) for Bangkok,
+    0.001° (≈ 110 m) for a few streets. Every size is served from ``tip_cell``. No viewport:
+    the whole country's size."""
+    if bbox is None:
+        bbox = (MIN_LON, MIN_LAT, MAX_LON, MAX_LAT)
+    min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
+    span = max(abs(max_lon - min_lon), abs(max_lat - min_lat))
+    return _ladder(span / HEAT_CELLS_ACROSS)
+
+
+def _check_bbox(bbox: Bbox | None) -> Bbox | None:
+    if bbox is None:
+        return None
+    min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
+    if not all(math.isfinite(v) for v in (min_lon, min_lat, max_lon, max_lat)):
+        raise ValueError("bbox values must be finite numbers")
+    return (
+        max(-180.0, min(min_lon, max_lon)),
+        max(-90.0, min(min_lat, max_lat)),
+        min(180.0, max(min_lon, max_lon)),
+        min(90.0, max(min_lat, max_lat)),
+    )
+
+
+def _cell_range(bbox: Bbox | None, cell: float) -> dict[str, int]:
+    """Index range of the cells of size ``cell`` that the viewport touches."""
+    if bbox is None:
+        return {"x0": -_ANY_CELL, "x1": _ANY_CELL, "y0": -_ANY_CELL, "y1": _ANY_CELL}
+    return {
+        "x0": math.floor(bbox[0] / cell),
+        "y0": math.floor(bbox[1] / cell),
+        "x1": math.floor(bbox[2] / cell),
+        "y1": math.floor(bbox[3] / cell),
+    }
+
+
+def _level_for(cell: float, by_category: bool) -> tuple[int, int] | None:
+    """(level, cells of the level per output cell) of the coarsest level that serves ``cell``."""
+    for lvl in sorted(LEVELS, key=lambda v: -LEVELS[v][0]):
+        size, has_categories, _ = LEVELS[lvl]
+        k = round(cell / size)
+        if k >= 1 and abs(k * size - cell) < 1e-9 and (has_categories or not by_category):
+            return lvl, k
+    return None
+
+
+def _aware(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), BANGKOK)
+
+
+def _week_floor(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=(day - WEEK_EPOCH).days % 7)
+
+
+def window_parts(
+    since: dt.datetime | None, until: dt.datetime | None, *, weeks: bool
+) -> dict[str, Any]:
+    """Split ``[since, until)`` into what ``tip_cell`` holds and what it does not: Bangkok days
+    ``[d1, w1)`` and ``[w2, d2)``, Monday weeks ``[w1, w2)``, and the partial days at the ends
+    ``[h0, h1)`` and ``[t0, t1)`` (timestamps, or None) that are counted from ``tip``."""
+    h0 = h1 = t0 = t1 = None
+    if since is None:
+        d1 = _FAR_PAST
+    else:
+        since = _aware(since)
+        d1 = since.astimezone(BANGKOK).date()
+        if since > _midnight(d1):
+            d1 += dt.timedelta(days=1)
+            h0, h1 = since, _midnight(d1)
+    if until is None:
+        d2 = _FAR_FUTURE
+    else:
+        until = _aware(until)
+        d2 = until.astimezone(BANGKOK).date()
+        if until > _midnight(d2):
+            t0, t1 = _midnight(d2), until
+    if since is not None and until is not None and d1 > d2:  # inside one day
+        h0, h1, t0, t1 = since, until, None, None
+        d1 = d2
+    w1 = w2 = d2
+    if weeks:
+        first = d1 + dt.timedelta(days=(-(d1 - WEEK_EPOCH).days) % 7)
+        last = _week_floor(d2)
+        if first < last:
+            w1, w2 = first, last
+    return {"d1": d1, "w1": w1, "w2": w2, "d2": d2, "h0": h0, "h1": h1, "t0": t0, "t1": t1}
+
+
 def tip_density(
     bind: Bind,
     viewer: Viewer,
     *,
     area: str = "",
     since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    bbox: Bbox | None = None,
+    categories: Sequence[str] = (),
     cell_deg: float = 0.005,
 ) -> list[tuple[float, float, int]]:
-    """(lon, lat, n) per grid cell of tips in ``area``: a heat layer without any record."""
+    """(lon, lat, n) per grid cell of tips: a heat layer without any record. The point is the
+    cell's centre (EPSG:4326), never a tip's position.
+
+    ``bbox`` = ``(min_lon, min_lat, max_lon, max_lat)`` keeps the cells the viewport touches
+    (whole cells); ``categories`` keeps those tip categories (empty: all); the window is
+    ``since <= reported_at < until``. Without an area, cell sizes of ``CELL_LADDER`` are read
+    from the pre-aggregated ``tip_cell`` (exact: the partial days at the window's ends come
+    from ``tip``); an area filter or another size counts the tips themselves."""
     _require(viewer, Cap.TIPS_AGGREGATE)
     cell = min(1.0, max(0.001, float(cell_deg)))
     prefix = _check_prefix(area)
+    cats = _categories(categories)
+    box = _check_bbox(bbox)
+    level = None if prefix else _level_for(cell, bool(cats))
     with connect(bind) as conn:
-        if prefix:
-            rows = conn.execute(
-                sql("tip_density"), {"prefix": prefix, "since": since, "cell_deg": cell}
-            ).all()
+        if level is not None:
+            lvl, k = level
+            size, _, weeks = LEVELS[lvl]
+            out = _cell_range(box, cell)
+            if box is not None:  # the level's cells inside the output cells of the viewport
+                out = {
+                    "x0": out["x0"] * k,
+                    "x1": out["x1"] * k + k - 1,
+                    "y0": out["y0"] * k,
+                    "y1": out["y1"] * k + k - 1,
+                }
+            params: dict[str, Any] = {
+                "lvl": lvl,
+                "cell_l": size,
+                "k": k,
+                "cell_deg": cell,
+                "cats": cats,
+                **window_parts(since, until, weeks=weeks),
+                **out,
+            }
+            rows = conn.execute(sql("tip_density_cells"), params).all()
         else:
-            rows = conn.execute(sql("tip_density_all"), {"since": since, "cell_deg": cell}).all()
+            params = {"since": since, "until": until, "cell_deg": cell, **_cell_range(box, cell)}
+            if cats:
+                stmt, params = "tip_density_cat", {**params, "prefix": prefix, "cats": cats}
+            elif prefix:
+                stmt, params = "tip_density", {**params, "prefix": prefix}
+            else:
+                stmt = "tip_density_all"
+            rows = conn.execute(sql(stmt), params).all()
     return [(float(r.lon), float(r.lat), int(r.n)) for r in rows]
+
+
+# Layers place_points serves: layer -> (points statement, clusters statement)
+PLACE_LAYERS = {
+    "venue": ("place_points_venue", "place_clusters_venue"),
+    "lodging": ("place_points_lodging", "place_clusters_lodging"),
+}
+MAX_PLACE_POINTS = 5_000
+
+
+def place_points(
+    bind: Bind,
+    viewer: Viewer,
+    layer: str,
+    *,
+    bbox: Bbox | None = None,
+    area: str = "",
+    categories: Sequence[str] = (),
+    max_points: int = 2000,
+) -> dict[str, Any]:
+    """Venues (``layer="venue"``) or lodging sites (``"lodging"``) of a viewport
+    ``(min_lon, min_lat, max_lon, max_lat)`` (EPSG:4326; None: all of Thailand) and ``area``:
+    ``{"points": [...], "clusters": [(lon, lat, n)], "total": n}``. When the view holds at
+    most ``max_points``, ``points`` lists them (id, lon, lat, name_th, name_en, category,
+    source, and sensitivity for venues; a lodging site's category is its type) and
+    ``clusters`` is empty; otherwise ``points`` is empty and ``clusters`` counts them per grid
+    cell (about 40 cells across the view), each at the mean position of its places."""
+    _require(viewer, Cap.MAP_VIEW)
+    if layer not in PLACE_LAYERS:
+        raise ValueError(f"layer must be one of {', '.join(PLACE_LAYERS)}, not {layer!r}")
+    points_sql, clusters_sql = PLACE_LAYERS[layer]
+    box = _check_bbox(bbox) or (MIN_LON, MIN_LAT, MAX_LON, MAX_LAT)
+    limit = max(0, min(int(max_points), MAX_PLACE_POINTS))
+    span = max(box[2] - box[0], box[3] - box[1])
+    params: dict[str, Any] = {
+        "min_lon": box[0],
+        "min_lat": box[1],
+        "max_lon": box[2],
+        "max_lat": box[3],
+        "prefix": _check_prefix(area),
+        "cats": _categories(categories),
+    }
+    with connect(bind) as conn:
+        clusters = conn.execute(
+            sql(clusters_sql), {**params, "cell_deg": _ladder(span / CLUSTER_CELLS_ACROSS)}
+        ).all()
+        total = sum(int(r.n) for r in clusters)
+        if total > limit:
+            return {
+                "points": [],
+                "clusters": [(float(r.lon), float(r.lat), int(r.n)) for r in clusters],
+                "total": total,
+            }
+        rows = conn.execute(sql(points_sql), {**params, "limit": max(1, limit)}).all()
+    return {"points": [dict(r._mapping) for r in rows], "clusters": [], "total": total}
 
 
 def venue_points(

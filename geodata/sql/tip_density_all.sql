@@ -1,11 +1,15 @@
 -- Purpose: tip counts per grid cell over the whole country (tip_density without an area: a
--- statement of its own, so that a prepared plan for one never serves the other).
--- Parameters: :since timestamptz or NULL; :cell_deg cell size in degrees
+-- statement of its own, so that a prepared plan for one never serves the other). Raw path.
+-- Parameters: :since, :until timestamptz or NULL; :cell_deg cell size in degrees;
+--   :x0, :x1, :y0, :y1 cell index range of the viewport
 -- Columns: lon, lat (cell centre), n
-SELECT (floor(ST_X(t.geom) / :cell_deg) + 0.5) * :cell_deg AS lon,
-       (floor(ST_Y(t.geom) / :cell_deg) + 0.5) * :cell_deg AS lat,
-       count(*) AS n
-FROM tip t
-WHERE t.geom IS NOT NULL
-  AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
-GROUP BY 1, 2
+SELECT (c.cx + 0.5) * :cell_deg AS lon, (c.cy + 0.5) * :cell_deg AS lat, count(*) AS n
+FROM (
+    SELECT floor(ST_X(t.geom) / :cell_deg) AS cx, floor(ST_Y(t.geom) / :cell_deg) AS cy
+    FROM tip t
+    WHERE t.geom IS NOT NULL
+      AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
+      AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
+) c
+WHERE c.cx BETWEEN :x0 AND :x1 AND c.cy BETWEEN :y0 AND :y1
+GROUP BY c.cx, c.cy

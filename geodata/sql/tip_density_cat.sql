@@ -1,0 +1,18 @@
+-- Purpose: tip counts per grid cell for some categories only (raw path: an area filter, or
+-- a cell size that tip_cell holds without categories). Reads the tips' rows, not an index.
+-- Parameters: :prefix DOPA code prefix ('' = everywhere); :since, :until timestamptz or NULL;
+--   :cell_deg cell size in degrees; :x0, :x1, :y0, :y1 cell index range of the viewport;
+--   :cats text[] of categories to keep (not empty)
+-- Columns: lon, lat (cell centre), n
+SELECT (c.cx + 0.5) * :cell_deg AS lon, (c.cy + 0.5) * :cell_deg AS lat, count(*) AS n
+FROM (
+    SELECT floor(ST_X(t.geom) / :cell_deg) AS cx, floor(ST_Y(t.geom) / :cell_deg) AS cy
+    FROM tip t
+    WHERE t.geom IS NOT NULL
+      AND t.category = ANY(CAST(:cats AS text[]))
+      AND (:prefix = '' OR t.subdistrict_code LIKE :prefix || '%' OR t.district_code LIKE :prefix || '%')
+      AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
+      AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
+) c
+WHERE c.cx BETWEEN :x0 AND :x1 AND c.cy BETWEEN :y0 AND :y1
+GROUP BY c.cx, c.cy
