@@ -1,7 +1,9 @@
 """Map benchmark: with 1,000,000 tips and 100,000 venues loaded, the heat aggregation behind the
-map (any area × 30-day window) beside the naive ``ST_SnapToGrid … GROUP BY`` over the table in
-the same run, and nearest-10 venues (and lodging) through the HTTP layer
-(``GET /api/v1/nearby?…&tips=0``).
+map (all Thailand, Bangkok, Phra Nakhon and 20 random viewports at five zoom levels, each × a
+30-day window, the cell size from ``tips.cell_for_bbox``) beside the naive
+``ST_SnapToGrid … GROUP BY`` over the table in the same run; venues as points or clusters
+(``tips.place_points``) at country, city and street viewports; and nearest-10 venues (and
+lodging) through the HTTP layer (``GET /api/v1/nearby?…&tips=0``).
 
     .venv/bin/python bench/map.py [--repeat 7] [--db-url URL]
 
@@ -98,6 +100,18 @@ def vacuum(eng: Engine) -> None:
     """Let index-only scans skip the heap, as autovacuum does after a load settles."""
     with eng.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         c.execute(text("VACUUM (ANALYZE) tip"))
+        c.execute(text("VACUUM (ANALYZE) tip_cell"))
+        c.execute(text("VACUUM (ANALYZE) venue"))
+
+
+THAILAND = (97.3, 5.6, 105.7, 20.5)
+BANGKOK = (100.3, 13.5, 100.95, 13.98)
+
+
+def _stats(ms: list[float]) -> str:
+    ordered = sorted(ms)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return f"median {statistics.median(ms):7.1f}  p95 {p95:7.1f}"
 
 
 def _ms(fn: object, repeat: int) -> list[float]:
@@ -107,6 +121,70 @@ def _ms(fn: object, repeat: int) -> list[float]:
         fn()  # type: ignore[operator]
         out.append((time.perf_counter() - t0) * 1000)
     return out
+
+
+def heat(eng: Engine, viewer: Viewer, repeat: int) -> None:
+    """Heat aggregation for fixed areas and 20 random viewports, beside the naive query."""
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    with eng.connect() as c:
+        naive = _ms(
+            lambda: c.execute(
+                text(
+                    "SELECT ST_SnapToGrid(geom, 0.005) AS cell, count(*) FROM tip "
+                    "WHERE reported_at >= :since GROUP BY 1"
+                ),
+                {"since": since},
+            ).all(),
+            repeat,
+        )
+    base = statistics.median(naive)
+    print(f"heat aggregation, 30-day window, {repeat} runs each (ms; ratio to naive):")
+    print(f"  {'naive ST_SnapToGrid over the table':<44} {_stats(naive)}")
+    cases: list[tuple[str, dict[str, object]]] = [
+        ("all Thailand (no viewport)", {"cell_deg": tips.cell_for_bbox(None)}),
+        ("Thailand viewport", {"bbox": THAILAND, "cell_deg": tips.cell_for_bbox(THAILAND)}),
+        ("Bangkok viewport", {"bbox": BANGKOK, "cell_deg": tips.cell_for_bbox(BANGKOK)}),
+        ("Bangkok (area 10, raw)", {"area": "10", "cell_deg": 0.005}),
+        ("Phra Nakhon (area 1001, raw)", {"area": "1001", "cell_deg": 0.005}),
+    ]
+    rng = random.Random(7)  # noqa: S311 - synthetic viewports
+    for i in range(20):
+        span = (4.0, 1.0, 0.4, 0.1, 0.03)[i % 5]
+        city = i % 2 == 0  # half over Bangkok (dense), half anywhere in the country
+        lon = (100.35 + rng.random() * 0.5) if city else (98.5 + rng.random() * 6)
+        lat = (13.55 + rng.random() * 0.4) if city else (7 + rng.random() * 11)
+        box = (lon - span / 2, lat - span / 2, lon + span / 2, lat + span / 2)
+        cases.append((f"viewport {span}° {'BKK' if city else 'TH '} #{i:02d}", {"bbox": box}))
+    medians = []
+    for label, case in cases:
+        kw = dict(case)
+        if "cell_deg" not in kw:
+            kw["cell_deg"] = tips.cell_for_bbox(kw["bbox"])  # type: ignore[arg-type]
+        ours = _ms(lambda kw=kw: tips.tip_density(eng, viewer, since=since, **kw), repeat)
+        medians.append(statistics.median(ours))
+        name = f"{label} @{kw['cell_deg']}°"
+        print(f"  {name:<44} {_stats(ours)}  {base / medians[-1]:5.1f}x")
+    print(
+        f"  worst median {max(medians):.0f} ms (target 150), worst ratio to naive "
+        f"{base / max(medians):.1f}x"
+    )
+
+
+def places(eng: Engine, viewer: Viewer, repeat: int) -> None:
+    """Venues as points or clusters at four zoom levels."""
+    print(f"place_points, venues, max_points 2000, {repeat} runs each (ms):")
+    for label, box in (
+        ("country", THAILAND),
+        ("Bangkok", BANGKOK),
+        ("city 0.1°", (100.45, 13.70, 100.55, 13.80)),
+        ("streets 0.02°", (100.49, 13.74, 100.51, 13.76)),
+    ):
+        got = tips.place_points(eng, viewer, "venue", bbox=box)
+        pts = _ms(lambda box=box: tips.place_points(eng, viewer, "venue", bbox=box), repeat)
+        print(
+            f"  {label:<16} {_stats(pts)}  total {got['total']:,}: {len(got['points'])} points, "
+            f"{len(got['clusters'])} clusters"
+        )
 
 
 def main() -> None:
@@ -119,27 +197,8 @@ def main() -> None:
     ensure_rows(eng)
     vacuum(eng)
     viewer = Viewer.for_role("bench", "field")
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
-    print(f"heat aggregation, 30-day window, median of {args.repeat} (ms):")
-    for label, area in (
-        ("Bangkok (10)", "10"),
-        ("Phra Nakhon (1001)", "1001"),
-        ("all Thailand", ""),
-    ):
-        ours = _ms(lambda a=area: tips.tip_density(eng, viewer, area=a, since=since), args.repeat)
-        print(f"  sitaware {label:<20} {statistics.median(ours):8.0f}")
-    with eng.connect() as c:
-        naive = _ms(
-            lambda: c.execute(
-                text(
-                    "SELECT ST_SnapToGrid(geom, 0.005) AS cell, count(*) FROM tip "
-                    "WHERE reported_at >= :since GROUP BY 1"
-                ),
-                {"since": since},
-            ).all(),
-            args.repeat,
-        )
-    print(f"  naive ST_SnapToGrid over the table {statistics.median(naive):8.0f}")
+    heat(eng, viewer, args.repeat)
+    places(eng, viewer, args.repeat)
 
     from dashboard.app import create_app
     from geodata import accounts
