@@ -91,7 +91,13 @@ def create_app(settings: Settings | None = None, bind: Bind | None = None) -> da
         update_title=None,
         serve_locally=True,
         suppress_callback_exceptions=False,
+        # gzip (brotli over https): plotly.js is 4.8 MB raw, 1.4 MB compressed
+        compress=True,
     )
+    # compress what the app builds (Dash bundles, callback responses), not the files of
+    # /assets (small, and fonts are compressed already): streaming them through the
+    # compressor leaves their file handles open
+    app.server.config["COMPRESS_STREAMS"] = False
     app.server.config["SITAWARE_SETTINGS"] = settings
     app.server.config["SITAWARE_BIND"] = bind
     # Pages register themselves with dash.register_page when imported (after the app exists).
@@ -101,7 +107,7 @@ def create_app(settings: Settings | None = None, bind: Bind | None = None) -> da
     )
     from dashboard.api import v1
     from dashboard.auth import views
-    from dashboard.pages import home, review  # noqa: F401
+    from dashboard.pages import home, home_panels, review  # noqa: F401
 
     app.server.register_blueprint(views.bp)
     app.server.register_blueprint(v1.bp)
@@ -117,4 +123,22 @@ def create_app(settings: Settings | None = None, bind: Bind | None = None) -> da
     guard.install(app.server, settings, bind, pol, guard.inline_script_hashes(index_page))
     # the guard checks each callback request's shape against its declaration
     app.server.config["SITAWARE_CALLBACK_MAP"] = app.callback_map
+    _warm(bind)
     return app
+
+
+def _warm(bind: Bind) -> None:
+    """Read the geocoder's gazetteer and outline index in the background, so the first tip
+    posted to the intake API (or the first address typed) does not wait for them."""
+    import threading
+
+    from dashboard import intake
+
+    def run() -> None:
+        try:
+            intake.gazetteer(bind)
+            intake.reverse_index(bind)
+        except Exception:  # a cold cache is filled on first use instead
+            return
+
+    threading.Thread(target=run, name="sitaware-warm", daemon=True).start()

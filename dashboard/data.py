@@ -13,9 +13,10 @@ from typing import Any, ParamSpec, TypeVar
 
 import flask
 
+from dashboard.components.filters import MapQuery
 from geodata import db, queries, tips
 from geodata.db import Bind
-from geodata.roles import Viewer
+from geodata.roles import Cap, Viewer
 from geodata.settings import get_settings
 
 P = ParamSpec("P")
@@ -90,18 +91,22 @@ def data_sources() -> list[queries.DataSource]:
     return queries.data_sources(bind())
 
 
-def tip_counts(
-    viewer: Viewer, area: str, since: dt.datetime | None = None
-) -> list[tuple[str, int]]:
-    """Tips per category in ``area`` since ``since`` (aggregates: every role)."""
-    return tips.tip_counts(bind(), viewer, area=area, since=since)
+def tip_counts(viewer: Viewer, q: MapQuery, area: str | None = None) -> list[tuple[str, int]]:
+    """Tips per category in the query's area (or ``area``), window and categories."""
+    return tips.tip_counts(
+        bind(), viewer, area=q.area if area is None else area, since=q.since, until=q.until,
+        categories=q.categories,
+    )  # fmt: skip
 
 
 def tip_trend(
-    viewer: Viewer, area: str, since: dt.datetime | None
+    viewer: Viewer, q: MapQuery, area: str | None = None
 ) -> list[tuple[dt.date, str, int]]:
     """Tips per day and category (aggregates)."""
-    return tips.tip_trend(bind(), viewer, area=area, since=since)
+    return tips.tip_trend(
+        bind(), viewer, area=q.area if area is None else area, since=q.since, until=q.until,
+        categories=q.categories,
+    )  # fmt: skip
 
 
 def tip_marker(viewer: Viewer) -> str:
@@ -109,11 +114,12 @@ def tip_marker(viewer: Viewer) -> str:
     return tips.tip_marker(bind(), viewer)
 
 
-def tip_records(
-    viewer: Viewer, area: str, limit: int = 20, since: dt.datetime | None = None
-) -> list[dict[str, Any]]:
-    """Newest tips in ``area``, shaped by ``viewer``'s role."""
-    return tips.tip_records(bind(), viewer, area=area, limit=limit, since=since)
+def tip_records(viewer: Viewer, q: MapQuery, limit: int = 20) -> list[dict[str, Any]]:
+    """Newest tips in the query's area and window, shaped by ``viewer``'s role."""
+    return tips.tip_records(
+        bind(), viewer, area=q.area, limit=limit, since=q.since, until=q.until,
+        categories=q.categories,
+    )  # fmt: skip
 
 
 def venues(viewer: Viewer, area: str, limit: int = 15) -> list[dict[str, Any]]:
@@ -121,22 +127,23 @@ def venues(viewer: Viewer, area: str, limit: int = 15) -> list[dict[str, Any]]:
     return tips.venues_in_area(bind(), viewer, area=area, limit=limit)
 
 
-def heat_cell(area: str) -> float:
-    """Heat grid cell size in degrees for an area: about 5.5 km for the whole country (the
-    browser gets thousands of cells, not a hundred thousand), 550 m inside a province."""
-    return 0.05 if area == "" else 0.005
+Bbox = tuple[float, float, float, float]
 
 
-def tip_density(
-    viewer: Viewer, area: str, since: dt.datetime | None = None
-) -> list[tuple[float, float, int]]:
-    """Tip counts per grid cell in ``area`` (aggregates: every role with tips.aggregate)."""
-    return tips.tip_density(bind(), viewer, area=area, since=since, cell_deg=heat_cell(area))
+def tip_density(viewer: Viewer, q: MapQuery, bbox: Bbox) -> list[tuple[float, float, int]]:
+    """Tip counts per grid cell in the viewport (aggregates: tips.aggregate), the cell size
+    following the viewport's span. The heat covers the whole viewport, across area borders:
+    it is a picture of where tips are, and the viewport alone lets geodata read its
+    pre-aggregated cells (an area code would make it count the tips one by one)."""
+    return tips.tip_density(
+        bind(), viewer, since=q.since, until=q.until, bbox=bbox, categories=q.categories,
+        cell_deg=tips.cell_for_bbox(bbox),
+    )  # fmt: skip
 
 
-def venue_points(viewer: Viewer, area: str) -> list[dict[str, Any]]:
-    """Sensitive venues of ``area`` as map points."""
-    return tips.venue_points(bind(), viewer, area=area)
+def place_points(viewer: Viewer, layer: str, area: str, bbox: Bbox) -> dict[str, Any]:
+    """Venues or lodging in the viewport: points when few enough, else counted grid cells."""
+    return tips.place_points(bind(), viewer, layer, bbox=bbox, area=area)
 
 
 def nearby(
@@ -230,11 +237,51 @@ def retry_batch(viewer: Viewer, batch_id: int) -> Any:
     return report
 
 
-def hotspots(viewer: Viewer, area: str, since: dt.datetime | None) -> list[Any]:
-    """Gi* hotspots of tips (H3 cells; counts only)."""
-    from geodata import hotspots as gi
+HOTSPOT_TTL = 20.0  # seconds: the map and the ranked list share one computation
+_hot_cache: dict[Any, tuple[float, list[Any]]] = {}
 
-    return gi.hotspots(bind(), viewer, area=area, since=since)
+
+def hotspots(viewer: Viewer, q: MapQuery) -> list[Any]:
+    """Gi* hotspots of tips (H3 cells; counts only) in the query's area, window, categories.
+
+    Aggregates only, the same for every role that may see them (geodata checks the role on
+    every computation), so the map and the list share one computation for ``HOTSPOT_TTL``
+    seconds; a moving window's start is taken to the 10 seconds for that."""
+    from geodata import hotspots as gi
+    from geodata.tips import _require
+
+    _require(viewer, Cap.TIPS_AGGREGATE)
+    bbox = area_bounds(q.area) if q.area else None
+    since = q.since.replace(second=q.since.second // 10 * 10, microsecond=0) if q.since else None
+    key = (id(bind()), bbox, since, q.until, q.categories)
+    now = time.monotonic()
+    hit = _hot_cache.get(key)
+    if hit is not None and now - hit[0] < HOTSPOT_TTL:
+        return hit[1]
+    spots = gi.hotspots(
+        bind(), viewer, bbox=bbox, since=since, until=q.until, categories=q.categories
+    )
+    if len(_hot_cache) > 64:
+        _hot_cache.clear()
+    _hot_cache[key] = (now, spots)
+    return spots
+
+
+def area_bounds(area: str) -> Bbox:
+    """The bounding box of an admin area (from its outline), for viewport queries."""
+    from dashboard.components.admin_map import _bounds
+
+    level = {2: "province", 4: "district", 6: "subdistrict"}.get(len(area), "province")
+    fc = admin_geojson(level, area[:2] if level != "province" else "")
+    feats = [f for f in fc.get("features", []) if f["id"] == area]
+    return _bounds({"features": feats})
+
+
+def area_code_at(lon: float, lat: float, level: str) -> str | None:
+    """The code of the admin area of ``level`` that contains the point, if any."""
+    return next(
+        (a.code for a in queries.admin_areas_at(bind(), lon, lat) if a.level == level), None
+    )
 
 
 def place_name(lon: float, lat: float, lang: str) -> str:
@@ -248,3 +295,80 @@ def clear_caches() -> None:
     """Forget cached reference data (after a reload, or between tests)."""
     for fn in (admin_geojson, admin_summary, provinces, data_sources):
         fn.cache_clear()  # type: ignore[attr-defined]
+    _hot_cache.clear()
+
+
+# --- areas, filters, alerts ----------------------------------------------------------------
+
+
+def area_counts(viewer: Viewer, q: MapQuery, level: str) -> dict[str, int]:
+    """Tips per admin unit of ``level`` in the query's area and window (a choropleth)."""
+    from geodata import areas
+
+    return areas.area_counts(
+        bind(), viewer, level=level, prefix=q.area, since=q.since, until=q.until,
+        categories=q.categories,
+    )  # fmt: skip
+
+
+def area_summary(
+    viewer: Viewer, q: MapQuery, code: str, polygon: list[tuple[float, float]] | None
+) -> dict[str, Any]:
+    """What an admin unit or a drawn polygon holds, by layer (tips in the query's window)."""
+    from geodata import areas
+
+    return areas.area_summary(
+        bind(), viewer, area_code=code if polygon is None else "", polygon=polygon,
+        since=q.since, until=q.until,
+    )  # fmt: skip
+
+
+def tips_near_venues(viewer: Viewer, q: MapQuery, spec: dict[str, Any]) -> dict[str, Any]:
+    """Tips within a radius of venues of some categories (the "near each other" filter)."""
+    from geodata import areas
+
+    return areas.tips_near_venues(
+        bind(), viewer, radius_m=spec["radius_m"], venue_categories=spec["venue_categories"],
+        tip_categories=q.categories, since=q.since, until=q.until, area=q.area,
+    )  # fmt: skip
+
+
+def send_area_to_report(
+    viewer: Viewer, name: str, code: str, polygon: list[tuple[float, float]] | None,
+    spec: dict[str, Any],
+) -> Any:  # fmt: skip
+    """Keep an area (admin unit or drawn polygon) for the reports (audited in geodata)."""
+    from geodata import views
+
+    return views.send_area_to_report(
+        bind(), viewer, name=name, area_code=code if polygon is None else "", polygon=polygon,
+        spec=spec,
+    )  # fmt: skip
+
+
+def save_filter(viewer: Viewer, name: str, spec: dict[str, Any]) -> Any:
+    """Save a person's filter under a name."""
+    from geodata import views
+
+    return views.save_filter(bind(), viewer, name, spec)
+
+
+def saved_filters(viewer: Viewer) -> list[Any]:
+    """A person's saved filters, newest first."""
+    from geodata import views
+
+    return views.list_filters(bind(), viewer)
+
+
+def new_alerts(viewer: Viewer, after_id: int) -> list[dict[str, Any]]:
+    """Tips after ``after_id`` that match a geofence rule (near a sensitive venue)."""
+    from geodata import alerts
+
+    return alerts.new_alerts(bind(), viewer, after_id=after_id)
+
+
+def latest_tip_id(viewer: Viewer) -> int:
+    """The newest tip id (alerts start after it)."""
+    from geodata import alerts
+
+    return int(alerts.latest_tip_id(bind(), viewer))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import h3
@@ -71,17 +72,51 @@ def gi_star(counts: dict[str, int], *, rings: int = 2) -> list[Hotspot]:
     return sorted(out, key=lambda h: -h.z)
 
 
+# The hexagon size follows the extent, so one computation stays small: a country or a large
+# province in ≈ 36 km² hexagons (edge 3.2 km), a city in 0.74 km² ones (edge 460 m).
+# (extent span in degrees above which it applies, H3 resolution, grid cell read in degrees)
+PLANS = ((3.0, 6, 0.02), (0.3, 8, 0.002), (0.0, 8, FINE_DEG))
+
+
+def plan(bbox: tuple[float, float, float, float] | None) -> tuple[int, float]:
+    """(H3 resolution, grid cell in degrees) for an extent (None: the whole country)."""
+    span = 99.0 if bbox is None else max(bbox[2] - bbox[0], bbox[3] - bbox[1])
+    return next((res, cell) for above, res, cell in PLANS if span > above)
+
+
 def hotspots(
     bind: Bind,
     viewer: Viewer,
     *,
     area: str = "",
     since: dt.datetime | None = None,
-    resolution: int = RESOLUTION,
+    until: dt.datetime | None = None,
+    categories: Sequence[str] = (),
+    bbox: tuple[float, float, float, float] | None = None,
+    resolution: int | None = None,
 ) -> list[Hotspot]:
-    """Gi* hotspots of the tips in ``area`` since ``since`` (tips.aggregate: counts only)."""
+    """Gi* hotspots of the tips in ``area`` (a DOPA code prefix) or ``bbox`` (an extent: the
+    fast path, read from pre-aggregated cells) in [since, until) of ``categories`` (all when
+    empty; tips.aggregate: counts only). Without ``resolution`` the hexagon size follows the
+    extent (``plan``): Gi* over a whole country of street-sized cells would take minutes."""
+    auto_res, cell = plan(bbox if bbox is not None or area == "" else _AREA_SPAN)
+    res = auto_res if resolution is None else resolution
     counts: dict[str, int] = {}
-    for lon, lat, n in tip_density(bind, viewer, area=area, since=since, cell_deg=FINE_DEG):
-        c = h3.latlng_to_cell(lat, lon, resolution)
+    cells = tip_density(
+        bind,
+        viewer,
+        area=area,
+        since=since,
+        until=until,
+        categories=categories,
+        bbox=bbox,
+        cell_deg=cell if resolution is None else FINE_DEG,
+    )
+    for lon, lat, n in cells:
+        c = h3.latlng_to_cell(lat, lon, res)
         counts[c] = counts.get(c, 0) + n
     return gi_star(counts)
+
+
+# an area given by its code alone: planned as a province-sized extent
+_AREA_SPAN = (0.0, 0.0, 1.0, 1.0)

@@ -164,7 +164,7 @@ def test_forged_callback_inputs_are_shaped_not_trusted(
     key = next(k for k in app_on_conn.callback_map if "home-tips" in k)
     resp = clients["field"].post(
         "/_dash-update-component",
-        json=callback_payload(app_on_conn, key, {"home-province": forged_area}),
+        json=callback_payload(app_on_conn, key, {"home-query": {"province": forged_area}}),
         headers=ORIGIN,
     )
     assert resp.status_code == 200

@@ -13,7 +13,7 @@ import pytest
 
 from dashboard.components.admin_map import admin_map_figure
 from dashboard.components.basemap import BLANK_STYLE_ASSET
-from tests.web import ORIGIN, login, make_user
+from tests.web import ORIGIN, login, make_user, post_callback
 
 
 @pytest.fixture
@@ -33,23 +33,22 @@ def signed_in(client: Any, conn: Any) -> Any:
     return client
 
 
-def _post_callback(
-    client: Any, output: str, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, Any]]
-) -> dict[str, Any]:
-    resp = client.post(
-        "/_dash-update-component",
-        json={
-            "output": output,
-            "outputs": [{"id": i, "property": p} for i, p in outputs],
-            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-            "state": [{"id": "home-view", "property": "data", "value": None}],
-            "changedPropIds": [],
-        },
-        headers=ORIGIN,
-    )
+def _map(client: Any, app: dash.Dash, lang: str, **query: Any) -> dict[str, Any]:
+    """The map figure the page gets for these controls (a full figure: no map drawn yet)."""
+    resp = post_callback(client, app, _map_output(app), {"home-query": query, "lang": lang})
     assert resp.status_code == 200, resp.data[:300]
-    body: dict[str, Any] = resp.get_json()
-    return body["response"]
+    fig: dict[str, Any] = resp.get_json()["response"]["home-map"]["figure"]
+    return fig
+
+
+def _admin_traces(fig: Any) -> list[Any]:
+    """The admin-area traces (choropleths with names; hotspots carry no names)."""
+    data = fig["data"] if isinstance(fig, dict) else [t.to_plotly_json() for t in fig.data]
+    return [
+        tr
+        for tr in data
+        if tr["type"] == "choroplethmap" and "Gi*" not in str(tr.get("hovertemplate"))
+    ]
 
 
 def _map_output(app: dash.Dash) -> str:
@@ -68,66 +67,45 @@ def test_index_serves_only_local_assets(signed_in: Any) -> None:
 
 
 def test_map_callback_provinces_of_thailand(dash_app: dash.Dash, signed_in: Any) -> None:
-    resp = _post_callback(
-        signed_in,
-        _map_output(dash_app),
-        [("home-map", "figure"), ("home-level-note", "children")],
-        [
-            ("home-level", "value", "province"),
-            ("home-province", "value", ""),
-            ("lang", "value", "th"),
-            ("home-window", "value", "30d"),
-            ("home-marker", "data", None),
-            ("home-near", "data", None),
-        ],
-    )
-    fig = resp["home-map"]["figure"]
-    n = sum(len(tr["locations"]) for tr in fig["data"] if tr["type"] == "choroplethmap")
-    assert n == 77
+    fig = _map(signed_in, dash_app, "th", level="province", province="", window="30d")
+    assert sum(len(tr["locations"]) for tr in _admin_traces(fig)) == 77
     assert fig["layout"]["map"]["style"] == "/assets/" + BLANK_STYLE_ASSET
 
 
 def test_map_callback_bangkok_districts_in_english(dash_app: dash.Dash, signed_in: Any) -> None:
-    resp = _post_callback(
-        signed_in,
-        _map_output(dash_app),
-        [("home-map", "figure"), ("home-level-note", "children")],
-        [
-            ("home-level", "value", "district"),
-            ("home-province", "value", "10"),
-            ("lang", "value", "en"),
-            ("home-window", "value", "30d"),
-            ("home-marker", "data", None),
-            ("home-near", "data", None),
-        ],
-    )
-    fig = resp["home-map"]["figure"]
-    names = [c[0] for tr in fig["data"] if tr["type"] == "choroplethmap" for c in tr["customdata"]]
+    fig = _map(signed_in, dash_app, "en", level="district", province="10", window="30d")
+    names = [c[0] for tr in _admin_traces(fig) for c in tr["customdata"]]
     assert len(names) == 50
     assert "Phra Nakhon" in names
 
 
-def test_subdistricts_need_a_province(home: ModuleType) -> None:
-    fig, note = home.render_map("subdistrict", "", "en")
-    assert "Pick a province" in note
-    assert sum(len(tr.locations) for tr in fig.data) == 928
+def test_subdistricts_need_a_province(dash_app: dash.Dash, signed_in: Any) -> None:
+    query = {"level": "subdistrict", "province": ""}
+    resp = post_callback(
+        signed_in, dash_app, _map_output(dash_app), {"home-query": query, "lang": "en"}
+    )
+    out = resp.get_json()["response"]
+    assert "Pick a province" in out["home-level-note"]["children"]
+    assert sum(len(tr["locations"]) for tr in _admin_traces(out["home-map"]["figure"])) == 928
 
 
 @pytest.mark.parametrize("bad", ["'; DROP TABLE admin_area; --", "1001", None, 12, "xx"])
-def test_forged_province_values_fall_back_to_the_country(home: ModuleType, bad: Any) -> None:
-    fig, _ = home.render_map("province", bad, "th")
-    assert sum(len(tr.locations) for tr in fig.data) == 77
+def test_forged_province_values_fall_back_to_the_country(
+    dash_app: dash.Dash, signed_in: Any, bad: Any
+) -> None:
+    fig = _map(signed_in, dash_app, "th", level="province", province=bad)
+    assert sum(len(tr["locations"]) for tr in _admin_traces(fig)) == 77
 
 
 def test_labels_and_attribution_in_both_languages(home: ModuleType) -> None:
     th = home.render_labels("th")
     en = home.render_labels("en")
-    assert th[0] == "เขตการปกครอง" and en[0] == "Administrative areas"
-    attribution_en = str(en[6])
-    assert en[7] is None  # no demo banner without demo data
+    assert th[0] == "ชั้นข้อมูล" and en[0] == "Layers"
+    attribution_en = str(en[12])
+    assert en[13] is None  # no demo banner without demo data
     assert "geoBoundaries" in attribution_en and "geothai" in attribution_en
     assert "GeoNames" in attribution_en
-    prov_options = th[4]
+    prov_options = th[8]
     assert prov_options[0]["value"] == "" and len(prov_options) == 78
 
 
@@ -153,9 +131,9 @@ def test_demo_data_is_labelled_synthetic(home: ModuleType, conn: Any) -> None:
     register_source(conn)
     data.clear_caches()
     for lang in ("th", "en"):
-        banner = str(home.render_labels(lang)[7])
+        banner = str(home.render_labels(lang)[13])
         assert "ข้อมูลสาธิตสังเคราะห์" in banner and "Synthetic demo data" in banner
-        assert "SYNTHETIC demo data" in str(home.render_labels(lang)[6])  # attribution too
+        assert "SYNTHETIC demo data" in str(home.render_labels(lang)[12])  # attribution too
 
 
 def test_figure_builder_separates_official_and_approximate() -> None:
@@ -257,37 +235,3 @@ def test_language_is_remembered_per_user(dash_app: dash.Dash, client: Any, conn:
     assert found is not None and found.language == "en"
     layout = client.get("/_dash-layout").get_data(as_text=True)
     assert '"value": "en"' in layout or '"value":"en"' in layout
-
-
-def test_click_an_area_to_drill_down(dash_app: dash.Dash, signed_in: Any) -> None:
-    key = next(k for k in dash_app.callback_map if "home-level.value" in k and "home-province" in k)
-
-    def click(location: Any, level: str) -> Any:
-        resp = signed_in.post(
-            "/_dash-update-component",
-            json={
-                "output": key,
-                "outputs": [
-                    {"id": "home-province", "property": "value"},
-                    {"id": "home-level", "property": "value"},
-                ],
-                "inputs": [
-                    {"id": "home-map", "property": "clickData",
-                     "value": {"points": [{"location": location}]}}
-                ],
-                "state": [{"id": "home-level", "property": "value", "value": level}],
-                "changedPropIds": ["home-map.clickData"],
-            },
-            headers=ORIGIN,
-        )  # fmt: skip
-        return resp
-
-    got = click("10", "province").get_json()["response"]
-    assert got["home-province"]["value"] == "10" and got["home-level"]["value"] == "district"
-    got = click("1001", "district").get_json()["response"]
-    assert got["home-province"]["value"] == "10" and got["home-level"]["value"] == "subdistrict"
-    for location, level in (("'; DROP TABLE tip; --", "province"), ({"x": 1}, "district")):
-        resp = click(location, level)  # nothing to do: no output changes
-        assert resp.status_code in (200, 204)
-        if resp.status_code == 200:
-            assert resp.get_json().get("response", {}) == {}

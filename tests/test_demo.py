@@ -14,7 +14,7 @@ from etl import demo
 from etl.thaidate import BANGKOK
 from geodata.load import BatchReport
 from geodata.settings import Settings
-from tests.web import ORIGIN, login, make_user
+from tests.web import login, make_user, post_callback
 
 SETTINGS = Settings(database_url="postgresql://unused/db", reporter_key="55" * 32)
 SIZES = demo.DemoSizes(lodging=200, venues=300, tips=2_000, units=10)
@@ -72,27 +72,8 @@ def test_map_shows_heat_and_venues_without_records(
     user, password = make_user(conn, "field")
     assert login(client, user, password).status_code == 303
     key = next(k for k in app_on_conn.callback_map if "home-map.figure" in k)
-    resp = client.post(
-        "/_dash-update-component",
-        json={
-            "output": key,
-            "outputs": [
-                {"id": "home-map", "property": "figure"},
-                {"id": "home-level-note", "property": "children"},
-            ],
-            "inputs": [
-                {"id": "home-level", "property": "value", "value": "district"},
-                {"id": "home-province", "property": "value", "value": "10"},
-                {"id": "lang", "property": "value", "value": "en"},
-                {"id": "home-window", "property": "value", "value": "all"},
-                {"id": "home-marker", "property": "data", "value": None},
-                {"id": "home-near", "property": "data", "value": None},
-            ],
-            "state": [{"id": "home-view", "property": "data", "value": None}],
-            "changedPropIds": [],
-        },
-        headers=ORIGIN,
-    )
+    query = {"level": "district", "province": "10", "window": "all"}
+    resp = post_callback(client, app_on_conn, key, {"home-query": query, "lang": "en"})
     assert resp.status_code == 200
     traces = resp.get_json()["response"]["home-map"]["figure"]["data"]
     heat = [tr for tr in traces if tr["type"] == "densitymap"]
@@ -100,35 +81,39 @@ def test_map_shows_heat_and_venues_without_records(
         text("SELECT count(*) FROM tip WHERE province_code = '10' AND geom IS NOT NULL")
     ).scalar_one()
     assert in_bangkok > 1_900  # a few jittered points land across the city's edge
-    assert len(heat) == 1 and sum(heat[0]["z"]) == in_bangkok
-    # cell centres on a 0.005° grid, never a tip's own position
-    assert all(abs(x / 0.005 - round(x / 0.005 - 0.5) - 0.5) < 1e-6 for x in heat[0]["lon"])
-    venues = [
-        tr for tr in traces if tr["type"] == "scattermap" and not tr["name"].startswith("Patrol")
-    ]
-    assert {tr["name"] for tr in venues} >= {"School", "Temple", "Hospital"}
+    everywhere = conn.execute(text("SELECT count(*) FROM tip WHERE geom IS NOT NULL")).scalar_one()
+    # the heat covers the viewport (Bangkok and a margin), across the province's border
+    assert len(heat) == 1 and in_bangkok <= sum(heat[0]["z"]) <= everywhere
+    # cell centres on one grid of the ladder (by the viewport's span), never a tip's position
+    from geodata.tips import CELL_LADDER
+
+    def on_grid(c: float) -> bool:
+        return all(abs(x / c - round(x / c - 0.5) - 0.5) < 1e-6 for x in heat[0]["lon"])
+
+    assert any(on_grid(c) for c in CELL_LADDER if c >= 0.005)
     n_venues = conn.execute(
         text("SELECT count(*) FROM venue WHERE province_code = '10'")
     ).scalar_one()
-    assert sum(len(tr["lon"]) for tr in venues) == n_venues > 290
+    venues = [tr for tr in traces if tr.get("name") == "Sensitive venues"]
+    assert len(venues) == 1 and len(venues[0]["lon"]) == n_venues > 290  # few: each drawn
+    kinds = {c[1] for c in venues[0]["customdata"]}
+    assert kinds >= {"School", "Temple", "Hospital"}
     body = resp.get_data(as_text=True)
     assert "DEMO-T" not in body and "reported_at" not in body
 
 
 def test_units_are_on_the_map(app_on_conn: dash.Dash, conn: Connection, tmp_path: Path) -> None:
     _load(conn, tmp_path)
-    from dashboard.pages import home
-
-    with app_on_conn.server.test_request_context():
-        import flask
-
-        from geodata.roles import Viewer
-
-        flask.g.viewer = Viewer.for_role("f", "field")
-        fig, _ = home.render_map("district", "10", "th", "all", None, None, None)
-    units = [tr for tr in fig.data if tr.name == "สายตรวจ (ตำแหน่งล่าสุด)"]
-    assert len(units) == 1 and len(units[0].lon) == 10
-    assert all(c[0].startswith("สาธิต-") for c in units[0].customdata)
+    client = app_on_conn.server.test_client()
+    user, password = make_user(conn, "field")
+    assert login(client, user, password).status_code == 303
+    key = next(k for k in app_on_conn.callback_map if "home-map.figure" in k)
+    query = {"level": "district", "province": "10", "window": "all"}
+    resp = post_callback(client, app_on_conn, key, {"home-query": query, "lang": "th"})
+    traces = resp.get_json()["response"]["home-map"]["figure"]["data"]
+    units = [tr for tr in traces if tr.get("name") == "สายตรวจ (ตำแหน่งล่าสุด)"]
+    assert len(units) == 1 and len(units[0]["lon"]) == 10
+    assert all(c[0].startswith("สาธิต-") for c in units[0]["customdata"])
 
 
 def test_trend_follows_the_window(app_on_conn: dash.Dash, conn: Connection, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from dashboard.components.nearby import compass, metres
 from geodata import tips
 from geodata.errors import ForbiddenError
 from geodata.roles import Viewer
-from tests.web import ORIGIN, login, make_user
+from tests.web import callback_key, login, make_user, post_callback
 
 GRAND_PALACE = (100.4913, 13.7500)
 
@@ -74,21 +74,10 @@ def test_formatting() -> None:
     assert compass(0, "en") == "N" and compass(359, "en") == "N" and compass(180, "th") == "ใต้"
 
 
-def _post(  # noqa: PLR0917 - a callback request has these parts
-    client: Any,
-    app: dash.Dash,
-    marker: str,
-    inputs: list[dict[str, Any]],
-    state: list[dict[str, Any]],
-    outputs: list[dict[str, str]],
+def _post(
+    client: Any, app: dash.Dash, marker: str, values: dict[str, Any], changed: str | None = None
 ) -> Any:
-    key = next(k for k in app.callback_map if marker in k)
-    resp = client.post(
-        "/_dash-update-component",
-        json={"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-              "inputs": inputs, "state": state, "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]},
-        headers=ORIGIN,
-    )  # fmt: skip
+    resp = post_callback(client, app, callback_key(app, marker), values, changed)
     assert resp.status_code == 200, resp.data[:300]
     return resp.get_json()["response"]
 
@@ -101,35 +90,22 @@ def test_typed_address_through_the_page(
     assert login(client, user, password).status_code == 303
     out = _post(
         client, app_on_conn, "home-near.data",
-        [{"id": "home-near-go", "property": "n_clicks", "value": 1},
-         {"id": "home-near-addr", "property": "n_submit", "value": None},
-         {"id": "home-map", "property": "clickData", "value": None},
-         {"id": "home-near-radius", "property": "value", "value": 1000}],
-        [{"id": "home-near-addr", "property": "value", "value": "แขวงพระบรมมหาราชวัง เขตพระนคร"},
-         {"id": "home-near", "property": "data", "value": None}],
-        [{"id": "home-near", "property": "data"}],
+        {"home-near-go": 1, "home-near-radius": 1000,
+         "home-near-addr": "แขวงพระบรมมหาราชวัง เขตพระนคร"},
+        "home-near-go.n_clicks",
     )  # fmt: skip
     near = out["home-near"]["data"]
     assert near["radius"] == 1000 and abs(near["lat"] - 13.75) < 0.02
-    panel = _post(
-        client, app_on_conn, "home-near-result.children",
-        [{"id": "home-near", "property": "data", "value": near},
-         {"id": "lang", "property": "value", "value": "en"},
-         {"id": "home-window", "property": "value", "value": "30d"}],
-        [], [{"id": "home-near-result", "property": "children"}],
-    )  # fmt: skip
+    panel = _post(client, app_on_conn, "home-near-result.children",
+                  {"home-near": near, "lang": "en"})  # fmt: skip
     body = str(panel)
     assert "Nearest sensitive venues" in body and "Tips within the radius" in body
     assert "secret words" not in body and "ลักทรัพย์" not in body  # field: counts only
     junk = _post(
         client, app_on_conn, "home-near.data",
-        [{"id": "home-near-go", "property": "n_clicks", "value": 2},
-         {"id": "home-near-addr", "property": "n_submit", "value": None},
-         {"id": "home-map", "property": "clickData", "value": None},
-         {"id": "home-near-radius", "property": "value", "value": "'; DROP TABLE venue;--"}],
-        [{"id": "home-near-addr", "property": "value", "value": "qwertyuiop"},
-         {"id": "home-near", "property": "data", "value": None}],
-        [{"id": "home-near", "property": "data"}],
+        {"home-near-go": 2, "home-near-radius": "'; DROP TABLE venue;--",
+         "home-near-addr": "qwertyuiop"},
+        "home-near-go.n_clicks",
     )  # fmt: skip
     assert junk["home-near"]["data"] == {"error": "not_found", "radius": 500.0}
 

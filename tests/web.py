@@ -44,15 +44,17 @@ def session_cookie(client: FlaskClient) -> str | None:
 
 
 def callback_payload(
-    app: dash.Dash, key: str, values: dict[str, Any] | None = None
+    app: dash.Dash, key: str, values: dict[str, Any] | None = None, changed: str | None = None
 ) -> dict[str, Any]:
-    """A request body for the callback ``key`` with plausible input values."""
+    """A request body for the callback ``key`` with plausible input values (``values`` by
+    component id); ``changed`` ("id.property") is the input that triggered it."""
     entry = app.callback_map[key]
     values = values or {}
     defaults = {
         "lang": "th",
         "home-province": "10",
         "home-level": "district",
+        "home-query": {"level": "district", "province": "10", "window": "30d"},
         "_pages_location": "/",
     }
 
@@ -71,16 +73,22 @@ def callback_payload(
         else {"id": key.rsplit(".", 1)[0], "property": key.rsplit(".", 1)[1]},
         "inputs": [_input(i) for i in entry["inputs"]],
         "state": [_input(s) for s in entry.get("state", [])],
-        "changedPropIds": [],
+        "changedPropIds": [changed] if changed else [],
     }
 
 
 def post_callback(
-    client: FlaskClient, app: dash.Dash, key: str, values: dict[str, Any] | None = None
+    client: FlaskClient,
+    app: dash.Dash,
+    key: str,
+    values: dict[str, Any] | None = None,
+    changed: str | None = None,
 ) -> Any:
     """Call a Dash callback over HTTP as the browser does."""
     return client.post(
-        "/_dash-update-component", json=callback_payload(app, key, values), headers=ORIGIN
+        "/_dash-update-component",
+        json=callback_payload(app, key, values, changed),
+        headers=ORIGIN,
     )
 
 

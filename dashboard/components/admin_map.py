@@ -17,6 +17,9 @@ OUTLINES: dict[str, tuple[str, str]] = {
     "voronoi-approx": ("outline_approximate", "rgba(230, 145, 56, 0.45)"),
 }
 _FALLBACK = OUTLINES["voronoi-approx"]
+# outline colour per source when the fill shows tip counts
+LINES = {"outline_official": "#0b5394", "outline_reference": "#38761d",
+         "outline_approximate": "#e69138"}  # fmt: skip
 
 
 def _bounds(fc: dict[str, Any]) -> tuple[float, float, float, float]:
@@ -39,34 +42,70 @@ def _bounds(fc: dict[str, Any]) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+COUNT_COLOURS = [
+    [0.0, "rgba(255,255,255,0.05)"],
+    [0.2, "rgba(198,219,239,0.45)"],
+    [0.6, "rgba(107,174,214,0.55)"],
+    [1.0, "rgba(8,81,156,0.65)"],
+]
+
+
+def groups(fc: dict[str, Any]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(legend key, fill colour, features) per outline source, official first: one trace each."""
+    by: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for f in fc.get("features", []):
+        key = OUTLINES.get(f["properties"].get("source") or "", _FALLBACK)
+        by.setdefault(key, []).append(f)
+    order = list(OUTLINES.values())
+    return [
+        (k[0], k[1], feats) for k, feats in sorted(by.items(), key=lambda kv: order.index(kv[0]))
+    ]
+
+
+def count_z(
+    fc: dict[str, Any], counts: dict[str, int] | None
+) -> tuple[list[list[int]], float, float]:
+    """z per admin trace (tip counts, 0 where none) and the shared colour range."""
+    zs = [[(counts or {}).get(f["id"], 0) for f in feats] for _, _, feats in groups(fc)]
+    flat = sorted(v for z in zs for v in z)
+    top = flat[int(0.95 * (len(flat) - 1))] if flat else 1
+    return zs, 0.0, float(max(1, top))
+
+
 def admin_map_figure(
     fc: dict[str, Any],
     lang: str = "th",
     uirevision: str = "admin",
     style: str = DEFAULT_STYLE_URL,
+    counts: dict[str, int] | None = None,
 ) -> go.Figure:
-    """Choropleth of the areas in ``fc`` (GeoJSON FeatureCollection from geodata), coloured by
-    where each outline comes from (official, geoBoundaries, approximate), names on hover."""
+    """Choropleth of the areas in ``fc`` (GeoJSON FeatureCollection from geodata), names on
+    hover. Without ``counts`` the fill says where each outline comes from (official,
+    geoBoundaries, approximate); with tip ``counts`` per area code the fill shows them and the
+    outline colour keeps the source."""
     fig = go.Figure()
     name_key = "name_th" if lang == "th" else "name_en"
     other_key = "name_en" if lang == "th" else "name_th"
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for f in fc.get("features", []):
-        groups.setdefault(OUTLINES.get(f["properties"].get("source") or "", _FALLBACK), []).append(
-            f
-        )
-    order = list(OUTLINES.values())
-    for (label_key, colour), feats in sorted(groups.items(), key=lambda kv: order.index(kv[0])):
+    zs, zmin, zmax = count_z(fc, counts)
+    for (label_key, colour, feats), z in zip(groups(fc), zs, strict=True):
         label = t(label_key, lang)
+        line = LINES.get(label_key, "#1f2937")
         fig.add_trace(
             go.Choroplethmap(
                 geojson={"type": "FeatureCollection", "features": feats},
                 locations=[f["id"] for f in feats],
-                z=[1] * len(feats),
+                z=z if counts is not None else [1] * len(feats),
+                zmin=zmin if counts is not None else None,
+                zmax=zmax if counts is not None else None,
                 featureidkey="id",
-                colorscale=[[0, colour], [1, colour]],
+                colorscale=COUNT_COLOURS if counts is not None else [[0, colour], [1, colour]],
                 showscale=False,
-                marker={"line": {"width": 0.8, "color": "#1f2937"}},
+                marker={
+                    "line": {
+                        "width": 0.8 if counts is None else 1.1,
+                        "color": "#1f2937" if counts is None else line,
+                    }
+                },
                 name=label,
                 showlegend=True,
                 # plotly renders a subset of HTML in hover labels: escape names from data files
@@ -81,7 +120,9 @@ def admin_map_figure(
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
                     + t("code", lang)
-                    + " %{customdata[2]}<extra>"
+                    + " %{customdata[2]}"
+                    + ("" if counts is None else "<br>" + t("tips_count", lang) + " %{z:,}")
+                    + "<extra>"
                     + label
                     + "</extra>"
                 ),

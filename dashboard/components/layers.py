@@ -45,7 +45,9 @@ def heat_trace(cells: list[tuple[float, float, int]], lang: str) -> go.Densityma
         showscale=False,
         name=label,
         showlegend=True,
-        hovertemplate="%{z} " + t("tips_here", lang) + "<extra>" + label + "</extra>",
+        # no hover or click on the heat: a click goes to the area under it (selection), and
+        # the areas' hover gives their counts
+        hoverinfo="skip",
     )
 
 

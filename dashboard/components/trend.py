@@ -9,14 +9,17 @@ from html import escape
 import plotly.graph_objects as go
 
 from dashboard.components.basemap import FONT_FAMILY
+from dashboard.fmt import date_text
 from dashboard.i18n import t
 
 TOP = 5
 MAX_DAYS = 92
 
 
-def trend_figure(rows: list[tuple[dt.date, str, int]], lang: str) -> go.Figure:
-    """One line per category (the five most frequent), zero-filled over the days shown."""
+def trend_figure(rows: list[tuple[dt.date, str, int]], lang: str, be: bool = False) -> go.Figure:
+    """One line per category (the five most frequent), zero-filled over the days shown; each
+    point carries its category (a click filters the map by it); dates in ``lang`` (Buddhist
+    Era years when ``be``)."""
     fig = go.Figure()
     totals: Counter[str] = Counter()
     for _, cat, n in rows:
@@ -37,8 +40,10 @@ def trend_figure(rows: list[tuple[dt.date, str, int]], lang: str) -> go.Figure:
         for cat, _ in totals.most_common(TOP):
             fig.add_trace(
                 go.Scatter(
-                    x=span, y=[by_cat[cat].get(d, 0) for d in span], mode="lines", name=cat,
-                    hovertemplate="%{x|%d/%m} · %{y}<extra>" + escape(cat) + "</extra>",
+                    x=span, y=[by_cat[cat].get(d, 0) for d in span], mode="lines+markers",
+                    marker={"size": 4}, name=cat, customdata=[cat] * len(span),
+                    text=[date_text(d, lang, be) for d in span],
+                    hovertemplate="%{text} · %{y}<extra>" + escape(cat) + "</extra>",
                 )
             )  # fmt: skip
     fig.update_layout(
@@ -48,10 +53,24 @@ def trend_figure(rows: list[tuple[dt.date, str, int]], lang: str) -> go.Figure:
         hoverlabel={"font": {"family": FONT_FAMILY}},
         legend={"orientation": "h", "y": -0.25},
         yaxis={"title": None, "rangemode": "tozero"},
-        xaxis={"title": None},
+        xaxis={"title": None, **_ticks(days, lang, be)},
         plot_bgcolor="#ffffff",
         annotations=[]
         if days
         else [{"text": t("no_tips", lang), "showarrow": False, "xref": "paper", "yref": "paper"}],
     )
     return fig
+
+
+def _ticks(days: list[dt.date], lang: str, be: bool) -> dict[str, object]:
+    """About six date ticks written in ``lang`` (plotly's own labels are English and CE)."""
+    if not days:
+        return {}
+    span = (days[-1] - days[0]).days + 1
+    step = max(1, span // 6)
+    ticks = [days[0] + dt.timedelta(days=i) for i in range(0, span, step)]
+    return {
+        "tickmode": "array",
+        "tickvals": ticks,
+        "ticktext": [date_text(d, lang, be, year=False) for d in ticks],
+    }

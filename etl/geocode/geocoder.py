@@ -129,6 +129,7 @@ class Geocoder:
         review_below: float = 0.5,
         use_cache: bool = True,
         online: OnlineGeocoder | None = None,
+        reverse_index: ReverseIndex | None = None,
     ) -> None:
         self.g = gazetteer
         self.bind = bind
@@ -136,7 +137,8 @@ class Geocoder:
         self.use_cache = use_cache and bind is not None
         self.online = online
         self._mentions: MentionIndex | None = None
-        self._reverse_index: ReverseIndex | None = None
+        # a long-lived process (the intake API) passes one index for all its requests
+        self._reverse_index: ReverseIndex | None = reverse_index
         self._streets: StreetIndex | None = None
 
     @classmethod

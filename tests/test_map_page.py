@@ -1,0 +1,221 @@
+"""The live map page through HTTP, as the browser calls it: area selection (click and lasso),
+the trend chart filtering the map and setting the window, playback, live updates that replace
+only the data traces, the area panel's counts and "send to report", tips near venues, and the
+toast for priority tips near sensitive venues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import pytest
+from sqlalchemy import Connection, text
+
+from tests.web import callback_key, insert_tip, login, make_user, post_callback
+
+PHRA_NAKHON = "1001"
+LASSO = [[100.48, 13.74], [100.51, 13.74], [100.51, 13.77], [100.48, 13.77]]
+
+
+def _client(app: dash.Dash, conn: Connection, role: str) -> Any:
+    client = app.server.test_client()
+    user, password = make_user(conn, role)
+    assert login(client, user, password).status_code == 303
+    return client
+
+
+def _call(
+    client: Any, app: dash.Dash, marker: str, values: dict[str, Any], changed: str | None = None
+) -> Any:
+    resp = post_callback(client, app, callback_key(app, marker), values, changed)
+    assert resp.status_code == 200, resp.data[:400]
+    return resp.get_json()["response"]
+
+
+@pytest.fixture
+def field(app_on_conn: dash.Dash, conn: Connection) -> Any:
+    return _client(app_on_conn, conn, "field")
+
+
+def test_click_selects_the_area_under_it_and_drills_down(
+    app_on_conn: dash.Dash, field: Any
+) -> None:
+    key = "home-area-sel.data"
+    point = {"lon": 100.4990, "lat": 13.7600, "at": 1}  # in Phra Nakhon, Bangkok
+    out = _call(field, app_on_conn, key,
+                {"home-map-point": point, "home-query": {"level": "province"},
+                 "home-click-mode": "area"}, "home-map-point.data")  # fmt: skip
+    assert out["home-province"]["value"] == "10"
+    assert out["home-level"]["value"] == "district"
+    assert out["home-area-sel"]["data"] == {"code": "10"}
+    out = _call(field, app_on_conn, key,
+                {"home-map-point": point, "home-query": {"level": "district", "province": "10"},
+                 "home-click-mode": "area"}, "home-map-point.data")  # fmt: skip
+    assert out["home-level"]["value"] == "subdistrict"
+    assert out["home-area-sel"]["data"] == {"code": PHRA_NAKHON}
+    out = _call(field, app_on_conn, key,
+                {"home-map-point": point, "home-query": {"level": "subdistrict", "province": "10"},
+                 "home-click-mode": "area"}, "home-map-point.data")  # fmt: skip
+    assert out == {"home-area-sel": {"data": {"code": "100108"}}}  # the deepest: select only
+
+
+@pytest.mark.parametrize(
+    "point",
+    [{"lon": 2.35, "lat": 48.85}, {"lon": "'; DROP TABLE tip; --", "lat": 1}, "x", None,
+     {"lon": float("nan"), "lat": 13.7}],
+)  # fmt: skip
+def test_clicks_outside_or_forged_select_nothing(
+    app_on_conn: dash.Dash, field: Any, point: Any
+) -> None:
+    resp = post_callback(field, app_on_conn, callback_key(app_on_conn, "home-area-sel.data"),
+                         {"home-map-point": point, "home-click-mode": "area"},
+                         "home-map-point.data")  # fmt: skip
+    assert resp.status_code == 200 and resp.get_json()["response"] == {}  # nothing changes
+
+
+def test_near_mode_clicks_are_for_proximity(app_on_conn: dash.Dash, field: Any) -> None:
+    point = {"lon": 100.4990, "lat": 13.7600, "at": 1}
+    resp = post_callback(field, app_on_conn, callback_key(app_on_conn, "home-area-sel.data"),
+                         {"home-map-point": point, "home-click-mode": "near"},
+                         "home-map-point.data")  # fmt: skip
+    assert resp.get_json()["response"] == {}
+    out = _call(field, app_on_conn, "home-near.data",
+                {"home-map-point": point, "home-click-mode": "near", "home-near-radius": 800},
+                "home-map-point.data")  # fmt: skip
+    assert out["home-near"]["data"]["radius"] == 800
+    assert out["home-near"]["data"]["lon"] == pytest.approx(100.4990)
+
+
+def test_lasso_selects_a_polygon_and_forged_ones_are_refused(
+    app_on_conn: dash.Dash, field: Any
+) -> None:
+    key = callback_key(app_on_conn, "home-area-sel.data")
+    selected = {"points": [], "lassoPoints": {"map": LASSO}}
+    out = _call(field, app_on_conn, "home-area-sel.data", {"home-map": selected},
+                "home-map.selectedData")  # fmt: skip
+    assert out["home-area-sel"]["data"] == {"polygon": LASSO}
+    box = {"points": [], "range": {"map": [[100.48, 13.77], [100.51, 13.74]]}}
+    out = _call(field, app_on_conn, "home-area-sel.data", {"home-map": box},
+                "home-map.selectedData")  # fmt: skip
+    assert len(out["home-area-sel"]["data"]["polygon"]) == 4
+    for bad in ({"lassoPoints": {"map": [[0, 0], [1, 1], [2, 0]]}},  # not in Thailand
+                {"lassoPoints": {"map": [[100.5, 13.7]] * 2}},  # two vertices
+                {"lassoPoints": {"map": [[100.5, 13.7]] * 5000}},  # too many
+                {"lassoPoints": {"map": [["x", "y"]] * 3}}):  # fmt: skip
+        resp = post_callback(field, app_on_conn, key, {"home-map": bad}, "home-map.selectedData")
+        assert resp.status_code == 200 and resp.get_json()["response"] == {}
+
+
+def test_trend_click_filters_by_category_and_drag_sets_the_window(
+    app_on_conn: dash.Dash, field: Any
+) -> None:
+    click = {"points": [{"curveNumber": 1, "customdata": "ลักทรัพย์", "x": "2026-11-20"}]}
+    out = _call(field, app_on_conn, "home-categories.value", {"home-trend": click},
+                "home-trend.clickData")  # fmt: skip
+    assert out["home-categories"]["value"] == ["ลักทรัพย์"]
+    again = _call(field, app_on_conn, "home-categories.value",
+                  {"home-trend": click, "home-categories": ["ลักทรัพย์"]},
+                  "home-trend.clickData")  # fmt: skip
+    assert again["home-categories"]["value"] == []  # a second click keeps all again
+    drag = {"xaxis.range[0]": "2026-11-10 06:00", "xaxis.range[1]": "2026-11-17 18:00"}
+    out = _call(field, app_on_conn, "home-window.value", {"home-trend": drag},
+                "home-trend.relayoutData")  # fmt: skip
+    assert out["home-window"]["value"] == "custom"
+    assert out["home-range"]["start_date"] == "2026-11-10"
+    assert out["home-range"]["end_date"] == "2026-11-17"
+
+
+def test_playback_slider_steps_through_the_window(app_on_conn: dash.Dash, field: Any) -> None:
+    out = _call(field, app_on_conn, "home-play.max", {"home-window": "7d", "lang": "en"},
+                "home-window.value")  # fmt: skip
+    n = out["home-play"]["max"]
+    assert n == 8 and out["home-play"]["value"] == 0  # 7 days touch 8 Bangkok dates
+    tick = _call(field, app_on_conn, "home-play.max",
+                 {"home-window": "7d", "home-play": n, "home-play-tick": 3},
+                 "home-play-tick.n_intervals")  # fmt: skip
+    assert tick["home-play"]["value"] == 1  # round again after the last step
+    label = _call(field, app_on_conn, "home-play-label.children",
+                  {"home-query": {"window": "7d", "play": 1}, "lang": "en"})  # fmt: skip
+    assert label["home-play-label"]["children"].startswith("Showing: ")
+    assert "Whole window" not in label["home-play-label"]["children"]
+
+
+def _tips(conn: Connection) -> None:
+    for i in range(3):
+        insert_tip(conn, text_=f"secret {i}", reporter_hash="r", subdistrict="100101",
+                   category="ลักทรัพย์")  # fmt: skip
+    insert_tip(conn, text_="far away", reporter_hash="r", subdistrict="500101", lon=98.98,
+               lat=18.79, category="ยาเสพติด")  # fmt: skip
+
+
+def test_area_panel_counts_a_district(app_on_conn: dash.Dash, conn: Connection, field: Any) -> None:
+    _tips(conn)
+    out = _call(field, app_on_conn, "home-area.children",
+                {"home-area-sel": {"code": PHRA_NAKHON}, "lang": "en",
+                 "home-query": {"window": "30d"}})  # fmt: skip
+    body = str(out["home-area"]["children"])
+    assert "Phra Nakhon" in body and "ลักทรัพย์" in body and "ยาเสพติด" not in body
+    assert "secret" not in body  # counts only
+    assert out["home-area-send"]["style"] == {"display": "none"}  # field units do not export
+
+
+def test_live_update_replaces_only_the_data_traces(
+    app_on_conn: dash.Dash, conn: Connection, field: Any
+) -> None:
+    _tips(conn)
+    key = callback_key(app_on_conn, "home-map.figure")
+    query = {"level": "district", "province": "10", "window": "30d"}
+    first = _call(field, app_on_conn, "home-map.figure", {"home-query": query, "lang": "en"})
+    drawn = first["home-map-key"]["data"]
+    assert drawn == "district:10:en"
+    resp = post_callback(field, app_on_conn, key,
+                         {"home-query": query, "lang": "en", "home-marker": "9:9:9",
+                          "home-map-key": drawn}, "home-marker.data")  # fmt: skip
+    assert resp.status_code == 200
+    patch = resp.get_json()["response"]["home-map"]["figure"]
+    assert patch["__dash_patch_update"] == "__dash_patch_update"
+    paths = [op["location"] for op in patch["operations"]]
+    assert paths and all(p[0] == "data" for p in paths)  # the layout (zoom, pan) is untouched
+    heat = [op["params"]["value"] for op in patch["operations"]
+            if op["location"][0] == "data" and isinstance(op["params"].get("value"), dict)
+            and op["params"]["value"].get("type") == "densitymap"]  # fmt: skip
+    assert len(heat) == 1 and sum(heat[0]["z"]) == 3
+    only_drugs = {**query, "categories": ["ยาเสพติด"]}
+    resp = post_callback(field, app_on_conn, key,
+                         {"home-query": only_drugs, "lang": "en", "home-map-key": drawn},
+                         "home-query.data")  # fmt: skip
+    ops = resp.get_json()["response"]["home-map"]["figure"]["operations"]
+    assert not any(isinstance(op["params"].get("value"), dict)
+                   and op["params"]["value"].get("type") == "densitymap" for op in ops)  # fmt: skip
+
+
+def test_tip_counts_colour_the_admin_areas(
+    app_on_conn: dash.Dash, conn: Connection, field: Any
+) -> None:
+    _tips(conn)
+    query = {"level": "district", "province": "10", "window": "30d"}
+    fig = _call(field, app_on_conn, "home-map.figure", {"home-query": query, "lang": "en"})
+    admin = [tr for tr in fig["home-map"]["figure"]["data"] if tr["type"] == "choroplethmap"
+             and "customdata" in tr and len(tr["customdata"][0]) == 3]  # fmt: skip
+    z = {loc: v for tr in admin for loc, v in zip(tr["locations"], tr["z"], strict=True)}
+    assert z[PHRA_NAKHON] == 3 and sum(z.values()) == 3
+
+
+def test_send_area_to_report(app_on_conn: dash.Dash, conn: Connection, field: Any) -> None:
+    planner = _client(app_on_conn, conn, "planner")
+    values = {"home-area-sel": {"polygon": LASSO}, "home-area-name": "ตรวจสอบ ก.", "lang": "th",
+              "home-query": {"window": "7d"}, "home-area-send": 1}  # fmt: skip
+    out = _call(planner, app_on_conn, "home-area-sent.children", values, "home-area-send.n_clicks")
+    assert "ตรวจสอบ ก." in str(out)
+    row = conn.execute(
+        text("SELECT kind, name, area_code, ST_NPoints(geom) AS n FROM saved_view"
+             " WHERE name = 'ตรวจสอบ ก.'")
+    ).one()  # fmt: skip
+    assert row.kind == "report_area" and row.area_code is None and row.n >= 5
+    audited = conn.execute(
+        text("SELECT count(*) FROM audit_event WHERE action = 'report.area'")
+    ).scalar_one()
+    assert audited >= 1
+    key = callback_key(app_on_conn, "home-area-sent.children")
+    refused = post_callback(field, app_on_conn, key, values, "home-area-send.n_clicks")
+    assert refused.status_code == 403  # field units may not export
