@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
@@ -16,7 +17,7 @@ import flask
 from dashboard.components.filters import MapQuery
 from geodata import db, queries, tips
 from geodata.db import Bind
-from geodata.roles import Cap, Viewer
+from geodata.roles import Viewer
 from geodata.settings import get_settings
 
 P = ParamSpec("P")
@@ -45,6 +46,51 @@ def ttl_cache(seconds: float) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return wrapper
 
     return deco
+
+
+SHARED_TTL = 30.0  # seconds; any new tip, load or unit position ends it sooner
+SHARED_MAX = 512
+_shared: dict[Any, tuple[float, Any]] = {}
+
+
+def _version() -> str:
+    """Changes whenever tips, loads or unit positions change (three primary-key lookups)."""
+    return tips.data_version(bind())
+
+
+def shared(fn: Callable[..., R]) -> Callable[..., R]:
+    """Share the answer of an aggregate query between everyone asking the same thing.
+
+    Every open page asks again each time tips change, and fifty people looking at the same
+    area ask the same questions: the first one is computed, the rest read it. The key holds
+    the viewer's capabilities (a role sees only its own shape of the data), the question (the
+    ``MapQuery`` with the moving window's start taken to the 10 seconds, so pages opened a
+    moment apart share it) and the data's version, so a new tip is never hidden by the
+    cache. The role is still checked by geodata on every computation."""
+
+    @wraps(fn)
+    def wrapper(viewer: Viewer, q: MapQuery, *args: Any, **kwargs: Any) -> R:
+        q = _settled(q)
+        asked = (args, tuple(sorted(kwargs.items())))
+        key = (fn.__name__, id(bind()), viewer.capabilities, q, asked, _version())
+        now = time.monotonic()
+        hit = _shared.get(key)
+        if hit is not None and now - hit[0] < SHARED_TTL:
+            return hit[1]  # type: ignore[no-any-return]
+        value = fn(viewer, q, *args, **kwargs)
+        if len(_shared) >= SHARED_MAX:
+            _shared.clear()
+        _shared[key] = (now, value)
+        return value
+
+    return wrapper
+
+
+def _settled(q: MapQuery) -> MapQuery:
+    """The query with a moving window's start taken down to the 10 seconds."""
+    if q.since is None or q.window == "custom" or q.until is not None:
+        return q
+    return replace(q, since=q.since.replace(second=q.since.second // 10 * 10, microsecond=0))
 
 
 def bind() -> Bind:
@@ -91,6 +137,7 @@ def data_sources() -> list[queries.DataSource]:
     return queries.data_sources(bind())
 
 
+@shared
 def tip_counts(viewer: Viewer, q: MapQuery, area: str | None = None) -> list[tuple[str, int]]:
     """Tips per category in the query's area (or ``area``), window and categories."""
     return tips.tip_counts(
@@ -99,6 +146,7 @@ def tip_counts(viewer: Viewer, q: MapQuery, area: str | None = None) -> list[tup
     )  # fmt: skip
 
 
+@shared
 def tip_trend(
     viewer: Viewer, q: MapQuery, area: str | None = None
 ) -> list[tuple[dt.date, str, int]]:
@@ -114,6 +162,7 @@ def tip_marker(viewer: Viewer) -> str:
     return tips.tip_marker(bind(), viewer)
 
 
+@shared
 def tip_records(viewer: Viewer, q: MapQuery, limit: int = 20) -> list[dict[str, Any]]:
     """Newest tips in the query's area and window, shaped by ``viewer``'s role."""
     return tips.tip_records(
@@ -130,6 +179,13 @@ def venues(viewer: Viewer, area: str, limit: int = 15) -> list[dict[str, Any]]:
 Bbox = tuple[float, float, float, float]
 
 
+# heat cells along the longer side of the fetched box (the viewport and a quarter more on each
+# side): about 100 across the view itself, smooth under the heat's 20-pixel radius and a
+# fraction of the bytes of 160
+HEAT_CELLS_ACROSS = 150
+
+
+@shared
 def tip_density(viewer: Viewer, q: MapQuery, bbox: Bbox) -> list[tuple[float, float, int]]:
     """Tip counts per grid cell in the viewport (aggregates: tips.aggregate), the cell size
     following the viewport's span. The heat covers the whole viewport, across area borders:
@@ -137,13 +193,14 @@ def tip_density(viewer: Viewer, q: MapQuery, bbox: Bbox) -> list[tuple[float, fl
     pre-aggregated cells (an area code would make it count the tips one by one)."""
     return tips.tip_density(
         bind(), viewer, since=q.since, until=q.until, bbox=bbox, categories=q.categories,
-        cell_deg=tips.cell_for_bbox(bbox),
+        cell_deg=tips.cell_for_bbox(bbox, across=HEAT_CELLS_ACROSS),
     )  # fmt: skip
 
 
-def place_points(viewer: Viewer, layer: str, area: str, bbox: Bbox) -> dict[str, Any]:
+@shared
+def place_points(viewer: Viewer, q: MapQuery, layer: str, bbox: Bbox) -> dict[str, Any]:
     """Venues or lodging in the viewport: points when few enough, else counted grid cells."""
-    return tips.place_points(bind(), viewer, layer, bbox=bbox, area=area)
+    return tips.place_points(bind(), viewer, layer, bbox=bbox, area=q.area)
 
 
 def nearby(
@@ -237,34 +294,16 @@ def retry_batch(viewer: Viewer, batch_id: int) -> Any:
     return report
 
 
-HOTSPOT_TTL = 20.0  # seconds: the map and the ranked list share one computation
-_hot_cache: dict[Any, tuple[float, list[Any]]] = {}
-
-
+@shared
 def hotspots(viewer: Viewer, q: MapQuery) -> list[Any]:
-    """Gi* hotspots of tips (H3 cells; counts only) in the query's area, window, categories.
-
-    Aggregates only, the same for every role that may see them (geodata checks the role on
-    every computation), so the map and the list share one computation for ``HOTSPOT_TTL``
-    seconds; a moving window's start is taken to the 10 seconds for that."""
+    """Gi* hotspots of tips (H3 cells; counts only) in the query's area, window, categories
+    (shared: the map and the ranked list ask the same)."""
     from geodata import hotspots as gi
-    from geodata.tips import _require
 
-    _require(viewer, Cap.TIPS_AGGREGATE)
     bbox = area_bounds(q.area) if q.area else None
-    since = q.since.replace(second=q.since.second // 10 * 10, microsecond=0) if q.since else None
-    key = (id(bind()), bbox, since, q.until, q.categories)
-    now = time.monotonic()
-    hit = _hot_cache.get(key)
-    if hit is not None and now - hit[0] < HOTSPOT_TTL:
-        return hit[1]
-    spots = gi.hotspots(
-        bind(), viewer, bbox=bbox, since=since, until=q.until, categories=q.categories
+    return gi.hotspots(
+        bind(), viewer, bbox=bbox, since=q.since, until=q.until, categories=q.categories
     )
-    if len(_hot_cache) > 64:
-        _hot_cache.clear()
-    _hot_cache[key] = (now, spots)
-    return spots
 
 
 def area_bounds(area: str) -> Bbox:
@@ -295,12 +334,13 @@ def clear_caches() -> None:
     """Forget cached reference data (after a reload, or between tests)."""
     for fn in (admin_geojson, admin_summary, provinces, data_sources):
         fn.cache_clear()  # type: ignore[attr-defined]
-    _hot_cache.clear()
+    _shared.clear()
 
 
 # --- areas, filters, alerts ----------------------------------------------------------------
 
 
+@shared
 def area_counts(viewer: Viewer, q: MapQuery, level: str) -> dict[str, int]:
     """Tips per admin unit of ``level`` in the query's area and window (a choropleth)."""
     from geodata import areas

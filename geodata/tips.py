@@ -145,17 +145,17 @@ def _ladder(size_deg: float) -> float:
     return next((c for c in CELL_LADDER if c >= size_deg - 1e-12), CELL_LADDER[-1])
 
 
-def cell_for_bbox(bbox: Bbox | None) -> float:
+def cell_for_bbox(bbox: Bbox | None, across: int = HEAT_CELLS_ACROSS) -> float:
     """Heat cell size in degrees for a viewport ``(min_lon, min_lat, max_lon, max_lat)``
-    (EPSG:4326): the smallest size of ``CELL_LADDER`` that puts at most 160 cells along the
-    viewport's longer side — 0.1° (≈ 11 km) for all of Thailand, 0.005° (≈ 550 m) for Bangkok,
+    (EPSG:4326): the smallest size of ``CELL_LADDER`` that puts at most ``across`` (160) cells
+    along the viewport's longer side — 0.1° (≈ 11 km) for all of Thailand, 0.005° for Bangkok,
     0.001° (≈ 110 m) for a few streets. Every size is served from ``tip_cell``. No viewport:
     the whole country's size."""
     if bbox is None:
         bbox = (MIN_LON, MIN_LAT, MAX_LON, MAX_LAT)
     min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
     span = max(abs(max_lon - min_lon), abs(max_lat - min_lat))
-    return _ladder(span / HEAT_CELLS_ACROSS)
+    return _ladder(span / max(1, across))
 
 
 def _check_bbox(bbox: Bbox | None) -> Bbox | None:
@@ -367,12 +367,9 @@ def venue_points(
     return [dict(r._mapping) for r in rows]
 
 
-def tip_marker(bind: Bind, viewer: Viewer) -> str:
-    """A value that changes whenever tips are added or changed or a unit moves: the newest
-    tip id, the newest committed load batch (every load, the intake API's included, commits
-    one) and the newest unit position. All come from primary-key indexes, so a page may ask
-    every second."""
-    _require(viewer, Cap.TIPS_AGGREGATE)
+def data_version(bind: Bind) -> str:
+    """The same value as ``tip_marker`` without a viewer: for keys of server-side caches of
+    aggregates, never shown to anyone."""
     with connect(bind) as conn:
         row = conn.execute(
             text(
@@ -382,6 +379,15 @@ def tip_marker(bind: Bind, viewer: Viewer) -> str:
             )
         ).one()
     return f"{row.tip or 0}:{row.batch or 0}:{row.unit or 0}"
+
+
+def tip_marker(bind: Bind, viewer: Viewer) -> str:
+    """A value that changes whenever tips are added or changed or a unit moves: the newest
+    tip id, the newest committed load batch (every load, the intake API's included, commits
+    one) and the newest unit position. All come from primary-key indexes, so a page may ask
+    every second."""
+    _require(viewer, Cap.TIPS_AGGREGATE)
+    return data_version(bind)
 
 
 MAX_RADIUS_M = 20_000

@@ -114,11 +114,14 @@ def unit_trace(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:
 
 
 HOT_COLOURS = {99: "#b10026", 95: "#e31a1c", 90: "#fd8d3c"}
+MAX_HOT = 400
 
 
 def hotspot_trace(spots: list[Any], lang: str) -> go.Choroplethmap | None:
     """Significant Gi* hot cells as hexagons, coloured by confidence (90/95/99 %)."""
-    hot = [h for h in spots if h.confidence > 0]
+    # the strongest first, at most MAX_HOT: past a few hundred hexagons a map shows a blanket,
+    # not places, and each one costs the browser ~0.4 kB
+    hot = sorted((h for h in spots if h.confidence > 0), key=lambda h: -h.z)[:MAX_HOT]
     if not hot:
         return None
     label = t("hotspots", lang)
@@ -126,7 +129,8 @@ def hotspot_trace(spots: list[Any], lang: str) -> go.Choroplethmap | None:
         "type": "FeatureCollection",
         "features": [
             {"type": "Feature", "id": h.cell, "properties": {},
-             "geometry": {"type": "Polygon", "coordinates": [h.boundary()]}}
+             "geometry": {"type": "Polygon",
+                          "coordinates": [[[round(x, 5), round(y, 5)] for x, y in h.boundary()]]}}
             for h in hot
         ],
     }  # fmt: skip

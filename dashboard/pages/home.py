@@ -36,6 +36,10 @@ PLAY_MS = 1500  # playback: one step per 1.5 s
 PAGE_CAPABILITY = Cap.MAP_VIEW
 LAYER_CAPS = {"heat": Cap.TIPS_AGGREGATE, "hotspots": Cap.TIPS_AGGREGATE}
 VIEW_PAD = 0.25  # data is fetched for the viewport and a quarter more on each side
+DEFAULT_QUERY = {
+    "level": "province", "province": "", "window": "30d", "start": None, "end": None,
+    "play": 0, "categories": [], "layers": list(filters.DEFAULT_LAYERS), "era": [],
+}  # fmt: skip
 
 
 def _panel(*children: Any, extra_class: str = "") -> html.Div:
@@ -77,7 +81,8 @@ def layout(**_query: Any) -> html.Div:
         dcc.Dropdown(id=ids.HOME_PROVINCE, value="", clearable=False),
         html.P(id=ids.HOME_LEVEL_NOTE, className="sa-note"),
         dcc.Interval(id=ids.HOME_TICK, interval=LIVE_MS),
-        dcc.Store(id=ids.HOME_QUERY),
+        # the controls' starting values, so the map need not wait for a first round trip
+        dcc.Store(id=ids.HOME_QUERY, data=DEFAULT_QUERY),
         dcc.Store(id=ids.HOME_MARKER),
         dcc.Store(id=ids.HOME_VIEW),
         dcc.Store(id=ids.HOME_MAP_KEY),
@@ -232,6 +237,7 @@ def demo_banner(lang: str) -> Any:
     Input(ids.HOME_CATEGORIES, "value"),
     Input(ids.HOME_LAYERS, "value"),
     Input(ids.HOME_ERA, "value"),
+    prevent_initial_call=True,
 )
 def collect(  # noqa: PLR0917 - one parameter per control
     level: Any,
@@ -354,7 +360,7 @@ def data_slots(
     ):
         if not (q.shows(key) and viewer.can(Cap.MAP_VIEW)):
             continue
-        got = data.place_points(viewer, layer, q.area, bbox)
+        got = data.place_points(viewer, q, layer, bbox)
         label = t("lodging" if layer == "lodging" else "venues_layer", lang)
         if got["points"]:
             build = mapfig.lodging_points if layer == "lodging" else mapfig.venue_points
