@@ -72,10 +72,11 @@ def gi_star(counts: dict[str, int], *, rings: int = 2) -> list[Hotspot]:
     return sorted(out, key=lambda h: -h.z)
 
 
-# The hexagon size follows the extent, so one computation stays small: a country or a large
-# province in ≈ 36 km² hexagons (edge 3.2 km), a city in 0.74 km² ones (edge 460 m).
+# The hexagon size follows the extent, so one computation stays small: the country in
+# ≈ 250 km² hexagons (edge 8.5 km), a province in ≈ 36 km² ones (edge 3.2 km), a city in
+# 0.74 km² ones (edge 460 m); the grid read is several times finer than the hexagon.
 # (extent span in degrees above which it applies, H3 resolution, grid cell read in degrees)
-PLANS = ((3.0, 6, 0.02), (0.3, 8, 0.002), (0.0, 8, FINE_DEG))
+PLANS = ((6.0, 5, 0.05), (1.5, 6, 0.01), (0.3, 8, 0.002), (0.0, 8, FINE_DEG))
 
 
 def plan(bbox: tuple[float, float, float, float] | None) -> tuple[int, float]:

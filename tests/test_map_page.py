@@ -219,3 +219,37 @@ def test_send_area_to_report(app_on_conn: dash.Dash, conn: Connection, field: An
     key = callback_key(app_on_conn, "home-area-sent.children")
     refused = post_callback(field, app_on_conn, key, values, "home-area-send.n_clicks")
     assert refused.status_code == 403  # field units may not export
+
+
+def test_pan_refetches_the_viewport_and_remembers_it(
+    app_on_conn: dash.Dash, conn: Connection, field: Any
+) -> None:
+    _tips(conn)
+    query = {"level": "district", "province": "10", "window": "30d"}
+    first = _call(field, app_on_conn, "home-map.figure", {"home-query": query, "lang": "en"})
+    drawn = first["home-map-key"]["data"]
+    chiang_mai = [[98.9, 18.85], [99.05, 18.85], [99.05, 18.7], [98.9, 18.7]]
+    relayout = {"map.center": {"lon": 98.98, "lat": 18.79}, "map.zoom": 12,
+                "map._derived": {"coordinates": chiang_mai}}  # fmt: skip
+    values = {"home-query": query, "lang": "en", "home-map-key": drawn, "home-map": relayout}
+    out = _call(field, app_on_conn, "home-map.figure", values, "home-map.relayoutData")
+    assert out["home-view"]["data"]["bbox"] == [98.9, 18.7, 99.05, 18.85]
+    ops = out["home-map"]["figure"]["operations"]
+    assert all(op["location"][0] == "data" for op in ops)  # the view is the user's own
+    heat = [op["params"]["value"] for op in ops
+            if isinstance(op["params"].get("value"), dict)
+            and op["params"]["value"].get("type") == "densitymap"]  # fmt: skip
+    assert len(heat) == 1 and sum(heat[0]["z"]) == 1  # the one tip of the viewport
+    legend_click = {"hiddenlabels": ["x"]}  # other relayouts change nothing
+    resp = post_callback(field, app_on_conn, callback_key(app_on_conn, "home-map.figure"),
+                         {**values, "home-map": legend_click}, "home-map.relayoutData")  # fmt: skip
+    assert resp.status_code == 204
+
+
+def test_the_graphs_first_relayout_draws_the_map(app_on_conn: dash.Dash, field: Any) -> None:
+    # plotly reports its own first layout (autosize) before the page has any figure
+    out = _call(field, app_on_conn, "home-map.figure",
+                {"home-query": {"level": "province"}, "lang": "th", "home-map": {"autosize": True}},
+                "home-map.relayoutData")  # fmt: skip
+    assert out["home-map-key"]["data"] == "province::th"
+    assert len(out["home-map"]["figure"]["data"]) > 10

@@ -16,6 +16,7 @@ from typing import Any
 
 import dash
 from dash import Input, Output, Patch, State, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
 from dashboard.auth.guard import current_viewer, in_guarded_request
@@ -384,31 +385,54 @@ def data_slots(
     Output(ids.HOME_MAP, "figure"),
     Output(ids.HOME_LEVEL_NOTE, "children"),
     Output(ids.HOME_MAP_KEY, "data"),
+    Output(ids.HOME_VIEW, "data"),
     Input(ids.HOME_QUERY, "data"),
     Input("lang", "value"),
     Input(ids.HOME_MARKER, "data"),
     Input(ids.HOME_NEAR, "data"),
-    Input(ids.HOME_VIEW, "data"),
+    Input(ids.HOME_MAP, "relayoutData"),
     Input(ids.HOME_AREA_SEL, "data"),
     Input(ids.HOME_COLOC, "data"),
     State(ids.HOME_MAP_KEY, "data"),
+    State(ids.HOME_VIEW, "data"),
 )
 def render_map(  # noqa: PLR0917 - one parameter per input of the callback
     raw: Any,
     lang: str,
     _marker: Any = None,
     near: Any = None,
-    view: Any = None,
+    relayout: Any = None,
     sel: Any = None,
     coloc: Any = None,
     drawn: Any = None,
-) -> tuple[Any, str, str]:
+    view: Any = None,
+) -> tuple[Any, ...]:
     """The map: a full figure for a new area, level or language; otherwise only its data
-    traces and the admin areas' counts are replaced (the view is left alone)."""
+    traces and the admin areas' counts are replaced (the view is left alone). A pan or zoom
+    (``relayoutData``) is remembered (centre, zoom, viewport) and refetches the viewport's
+    data in the same round trip."""
     lang, viewer, q = _lang(lang), current_viewer(), query_of(raw)
     level, note_key = _shown_level(q)
     note = t(note_key, lang) if note_key else ""
     key = f"{level}:{q.area}"
+    moved = view
+    if dash.ctx.triggered_id == ids.HOME_MAP and drawn == f"{key}:{lang}":
+        # a pan or zoom of the map that is drawn (the graph's own first relayout, before
+        # any figure, must not stop the first drawing)
+        moved = _view_of(relayout, key)
+        if moved is None or moved == view:
+            raise PreventUpdate
+    out = _render(q, lang, viewer, key=key, level=level, near=near, sel=sel, coloc=coloc,
+                  drawn=drawn, view=moved)  # fmt: skip
+    figure, drawn_key = out
+    return figure, note, drawn_key, moved if moved != view else dash.no_update
+
+
+def _render(
+    q: filters.MapQuery, lang: str, viewer: Viewer, *, key: str, level: str, near: Any,
+    sel: Any, coloc: Any, drawn: Any, view: Any,
+) -> tuple[Any, Any]:  # fmt: skip
+    """(figure or patch, map key)."""
     fc = data.admin_geojson(level, q.area)
     bbox = _viewport(view, key, fc)
     traces = data_slots(viewer, q, lang, bbox=bbox, near=near, sel=sel, coloc=coloc)
@@ -434,7 +458,7 @@ def render_map(  # noqa: PLR0917 - one parameter per input of the callback
             zoom = max(8.0, min(17.0, 15.0 - math.log2(fly[2] / 250)))
             patch["layout"]["map"]["center"] = {"lon": fly[0], "lat": fly[1]}
             patch["layout"]["map"]["zoom"] = zoom
-        return patch, note, dash.no_update
+        return patch, dash.no_update
     fig = admin_map_figure(fc, lang, uirevision=key, style=style_url(), counts=counts)
     for trace in fig.data:
         trace.visible = q.shows("boundaries")
@@ -443,7 +467,7 @@ def render_map(  # noqa: PLR0917 - one parameter per input of the callback
     kept = _kept_view(view, key)
     if kept is not None:  # a language switch keeps where the user had moved the map
         fig.update_layout(map={"center": kept[0], "zoom": kept[1]})
-    return fig, note, f"{key}:{lang}"
+    return fig, f"{key}:{lang}"
 
 
 def _kept_view(view: Any, key: str) -> tuple[dict[str, float], float] | None:
@@ -475,26 +499,17 @@ def _derived_bbox(relayout: dict[str, Any]) -> list[float] | None:
     return [round(min(xs), 5), round(min(ys), 5), round(max(xs), 5), round(max(ys), 5)]
 
 
-@secure_callback(
-    PAGE_CAPABILITY,
-    Output(ids.HOME_VIEW, "data"),
-    Input(ids.HOME_MAP, "relayoutData"),
-    State(ids.HOME_QUERY, "data"),
-    State(ids.HOME_VIEW, "data"),
-)
-def remember_view(relayout: Any, raw: Any, previous: Any) -> Any:
-    """Where the user moved the map (centre, zoom and viewport bbox, for this level and area):
-    the map's data follows the viewport, and a redraw keeps it."""
+def _view_of(relayout: Any, key: str) -> dict[str, Any] | None:
+    """Where the user moved the map (centre, zoom and viewport bbox, for this level and area),
+    from plotly's relayout event; None for any other relayout (legend clicks, drawing)."""
     if not isinstance(relayout, dict) or "map.zoom" not in relayout:
-        return dash.no_update
-    level, _ = _shown_level(query_of(raw))
-    view = {
-        "key": f"{level}:{query_of(raw).area}",
+        return None
+    return {
+        "key": key,
         "center": relayout.get("map.center"),
         "zoom": relayout.get("map.zoom"),
         "bbox": _derived_bbox(relayout),
     }
-    return dash.no_update if view == previous else view
 
 
 @secure_callback(
