@@ -7,7 +7,8 @@ and 100,000 venues of bench/map.py), loopback only, for a bounded time.
 
 50 users of roles command / planner / field are created for the run, each signs in through
 ``POST /login`` (its own session cookie), and all are removed at the end. Each simulated user
-then loops over actions, with a think time of 0.5–2 s (uniform) between them:
+then loops over actions, with a think time of 0.5–2 s (uniform; ``--think 3,10`` for a calmer
+room) between them:
 
 * **map**: pick another province (any of the 77, or the whole country) — or, one time in
   five, another level (province / district / subdistrict);
@@ -71,7 +72,7 @@ WINDOWS = ("1h", "24h", "7d", "30d", "all")
 LEVELS = ("province", "district", "subdistrict")
 ACTION_WEIGHTS = {"map": 3, "time": 3, "proximity": 3, "pan": 1}
 BANGKOK = (100.35, 13.55, 100.85, 13.95)  # min lon, min lat, max lon, max lat of the bench rows
-THINK_S = (0.5, 2.0)
+THINK_S = [0.5, 2.0]  # seconds between a user's actions (uniform); --think changes it
 TIMEOUT_S = 120
 MAX_WAVES = 4
 
@@ -121,11 +122,14 @@ class Callbacks:
 
     def __init__(self, deps: list[dict[str, Any]]) -> None:
         self.by_input: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.read: set[str] = set()  # every prop a callback reads (input or state)
         for d in deps:
             if d.get("clientside_function"):
                 continue  # runs in the browser, no request
             for i in d["inputs"]:
                 self.by_input[f"{i['id']}.{i['property']}"].append(d)
+            for i in [*d["inputs"], *d.get("state", [])]:
+                self.read.add(f"{i['id']}.{i['property']}")
 
     def fired_by(self, props: list[str]) -> list[dict[str, Any]]:
         """Callbacks that any of ``props`` triggers, each once."""
@@ -137,6 +141,10 @@ class Callbacks:
 
     def has_input(self, prop: str) -> bool:
         return prop in self.by_input
+
+    def is_read(self, prop: str) -> bool:
+        """Read by some callback, as an input or a state (a browser keeps it for the next)."""
+        return prop in self.read
 
 
 def _outputs(key: str) -> list[tuple[str, str]]:
@@ -232,12 +240,13 @@ class Simulation:
         )
 
     def _updates(self, resp: dict[str, Any]) -> dict[str, Any]:
-        """The props of a Dash response that other callbacks read (the figure is dropped)."""
+        """The props of a Dash response that callbacks read as inputs or states (the map's
+        figure is dropped: nothing reads it)."""
         return {
             f"{cid}.{prop}": value
             for cid, props in resp.items()
             for prop, value in props.items()
-            if self.cb.has_input(f"{cid}.{prop}")
+            if self.cb.is_read(f"{cid}.{prop}")
         }
 
     def play(self, user: User, action: str, changed: dict[str, Any]) -> None:
@@ -255,7 +264,7 @@ class Simulation:
                 updates.update(f.result())
             updates = {k: v for k, v in updates.items() if user.state.get(k) != v}
             user.state.update(updates)
-            props = list(updates)
+            props = [k for k in updates if self.cb.has_input(k)]
         self.log.action(action, (time.perf_counter() - t0) * 1000)
 
     def next_action(self, user: User) -> tuple[str, dict[str, Any]]:
@@ -420,9 +429,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     ap.add_argument("--poll", action="store_true", help="also the live poll, 1/s per user")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument(
+        "--think",
+        default="0.5,2",
+        help="think time between a user's actions, 'min,max' seconds (default 0.5,2)",
+    )
     ap.add_argument("--db-url", default=None)
     ap.add_argument("--rev", default=None, help="serve this commit (default: the working tree)")
     args = ap.parse_args()
+    THINK_S[:] = [float(v) for v in args.think.split(",", 1)]
 
     eng = bench_engine(args.db_url)
     made = make_users(eng, [ROLES[i % len(ROLES)] for i in range(args.users)], "bench-users")

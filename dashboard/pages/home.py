@@ -531,8 +531,11 @@ def poll_tips(_n: Any, previous: Any) -> Any:
     Input(ids.HOME_QUERY, "data"),
     Input("lang", "value"),
     Input(ids.HOME_MARKER, "data"),
+    Input(ids.HOME_MAP_KEY, "data"),
 )
-def category_options(raw: Any, lang: str, _marker: Any = None) -> list[dict[str, str]]:
+def category_options(
+    raw: Any, lang: str, _marker: Any = None, _drawn: Any = None
+) -> list[dict[str, str]]:
     """The tip categories of the area and window, most frequent first (with counts)."""
     viewer, q = current_viewer(), query_of(raw)
     if not viewer.can(Cap.TIPS_AGGREGATE):

@@ -2,6 +2,9 @@
 with counts and "send to report", proximity lists, the trend chart (linked both ways with the
 map), playback, tips near venues (a saved filter), hotspots, tips and venues lists, and the
 toast for priority tips near sensitive venues.
+
+The heavier panels also take the map's drawn key (``HOME_MAP_KEY``) as an input: Dash then
+runs them after the map's first drawing, so at page load the map gets the server first.
 """
 
 from __future__ import annotations
@@ -257,8 +260,11 @@ def area_panel(summary: dict[str, Any], lang: str, be: bool) -> list[Any]:
     Input(ids.HOME_QUERY, "data"),
     Input("lang", "value"),
     Input(ids.HOME_MARKER, "data"),
+    Input(ids.HOME_MAP_KEY, "data"),
 )
-def render_area(sel: Any, raw: Any, lang: str, _marker: Any = None) -> tuple[Any, ...]:
+def render_area(
+    sel: Any, raw: Any, lang: str, _marker: Any = None, _drawn: Any = None
+) -> tuple[Any, ...]:
     """The selected area's counts (in the time window), and the report action for roles that
     may export."""
     lang, viewer, q = _lang(lang), current_viewer(), query_of(raw)
@@ -406,8 +412,11 @@ def render_near(near: Any, lang: str, raw: Any) -> tuple[Any, ...]:
     Input("lang", "value"),
     Input(ids.HOME_MARKER, "data"),
     Input(ids.HOME_AREA_SEL, "data"),
+    Input(ids.HOME_MAP_KEY, "data"),
 )
-def render_trend(raw: Any, lang: str, _marker: Any = None, sel: Any = None) -> Any:
+def render_trend(
+    raw: Any, lang: str, _marker: Any = None, sel: Any = None, _drawn: Any = None
+) -> Any:
     """Tips per day for the top categories of the selected area (or the page's area), the
     whole time window even while playback steps through it (the step is marked)."""
     lang, viewer = _lang(lang), current_viewer()
@@ -617,8 +626,11 @@ def save_coloc(_n: Any, lang: str, name: Any, coloc: Any, window: Any) -> tuple[
     Input(ids.HOME_QUERY, "data"),
     Input("lang", "value"),
     Input(ids.HOME_MARKER, "data"),
+    Input(ids.HOME_MAP_KEY, "data"),
 )
-def render_coloc(coloc: Any, raw: Any, lang: str, _marker: Any = None) -> tuple[Any, ...]:
+def render_coloc(
+    coloc: Any, raw: Any, lang: str, _marker: Any = None, _drawn: Any = None
+) -> tuple[Any, ...]:
     """The filter's result: how many tips lie near the chosen venues, by category, and (by
     role) the newest of them with the venue and distance."""
     lang, viewer, q = _lang(lang), current_viewer(), query_of(raw)
@@ -716,8 +728,9 @@ def alerts(_marker: Any, _close: Any, lang: str, seen: Any, era: Any) -> tuple[A
     Input(ids.HOME_QUERY, "data"),
     Input("lang", "value"),
     Input(ids.HOME_MARKER, "data"),
+    Input(ids.HOME_MAP_KEY, "data"),
 )
-def render_hotspots(raw: Any, lang: str, _marker: Any = None) -> Any:
+def render_hotspots(raw: Any, lang: str, _marker: Any = None, _drawn: Any = None) -> Any:
     """The ten strongest significant hotspots, ranked (counts only: every role)."""
     lang = _lang(lang)
     spots = [h for h in data.hotspots(current_viewer(), query_of(raw)) if h.confidence > 0][:10]
@@ -763,8 +776,9 @@ def _top_categories(counts: list[tuple[str, int]], lang: str) -> list[dict[str, 
     Input(ids.HOME_QUERY, "data"),
     Input("lang", "value"),
     Input(ids.HOME_MARKER, "data"),
+    Input(ids.HOME_MAP_KEY, "data"),
 )
-def render_tips(raw: Any, lang: str, _marker: Any = None) -> list[Any]:
+def render_tips(raw: Any, lang: str, _marker: Any = None, _drawn: Any = None) -> list[Any]:
     """Tip counts for every role; recent records (and text) only for roles allowed them.
 
     The shaping happens in geodata's queries, from the viewer of this request; nothing the
@@ -819,8 +833,9 @@ def tip_cards(
     Output(ids.HOME_VENUES, "children"),
     Input(ids.HOME_QUERY, "data"),
     Input("lang", "value"),
+    Input(ids.HOME_MAP_KEY, "data"),
 )
-def render_venues(raw: Any, lang: str) -> list[Any]:
+def render_venues(raw: Any, lang: str, _drawn: Any = None) -> list[Any]:
     """The most sensitive venues of the area."""
     lang, area = _lang(lang), query_of(raw).area
     name_key = "name_th" if lang == "th" else "name_en"
