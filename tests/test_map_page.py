@@ -253,3 +253,11 @@ def test_the_graphs_first_relayout_draws_the_map(app_on_conn: dash.Dash, field: 
                 "home-map.relayoutData")  # fmt: skip
     assert out["home-map-key"]["data"] == "province::th"
     assert len(out["home-map"]["figure"]["data"]) > 10
+
+
+def test_a_picked_venue_is_the_proximity_centre_by_name(app_on_conn: dash.Dash, field: Any) -> None:
+    click = {"points": [{"lon": 100.4913, "lat": 13.75,
+                         "customdata": ["โรงเรียน &lt;ทดสอบ&gt;", "School", 5]}]}  # fmt: skip
+    out = _call(field, app_on_conn, "home-near.data",
+                {"home-map": click, "home-near-radius": 500}, "home-map.clickData")  # fmt: skip
+    assert out["home-near"]["data"]["label"].startswith("โรงเรียน <ทดสอบ> (13.75000")

@@ -10,6 +10,7 @@ runs them after the map's first drawing, so at page load the map gets the server
 from __future__ import annotations
 
 import datetime as dt
+from html import unescape as html_unescape
 from typing import Any
 
 import dash
@@ -321,6 +322,14 @@ def _first_point(click: Any) -> dict[str, Any]:
     return pts[0] if isinstance(pts, list) and pts and isinstance(pts[0], dict) else {}
 
 
+def _picked_name(click: Any) -> str:
+    """The name a picked venue, lodging site or unit carries (its first custom datum), as
+    text: the panel shows it as the centre of the search."""
+    custom = _first_point(click).get("customdata")
+    first = custom[0] if isinstance(custom, list) and custom else ""
+    return html_unescape(str(first))[:120] if isinstance(first, str) else ""
+
+
 def _clicked_point(click: Any) -> tuple[float, float] | None:
     """(lon, lat) of a clicked feature that has a position (not an area)."""
     p = _first_point(click)
@@ -361,7 +370,14 @@ def set_centre(  # noqa: PLR0917 - one parameter per input
         if at is None or not in_thailand(*at):
             return dash.no_update
         lon, lat = at
-        return {"lon": lon, "lat": lat, "radius": r, "label": f"{lat:.5f}, {lon:.5f}"}
+        label = f"{lat:.5f}, {lon:.5f}"
+        picked = _picked_name(click) if trigger == ids.HOME_MAP else ""
+        return {
+            "lon": lon,
+            "lat": lat,
+            "radius": r,
+            "label": f"{picked} ({label})" if picked else label,
+        }
     if trigger in (ids.HOME_NEAR_GO, ids.HOME_NEAR_ADDR):
         text = str(address or "").strip()[:300]
         found = data.locate(text) if text else None
