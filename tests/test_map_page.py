@@ -261,3 +261,15 @@ def test_a_picked_venue_is_the_proximity_centre_by_name(app_on_conn: dash.Dash, 
     out = _call(field, app_on_conn, "home-near.data",
                 {"home-map": click, "home-near-radius": 500}, "home-map.clickData")  # fmt: skip
     assert out["home-near"]["data"]["label"].startswith("โรงเรียน <ทดสอบ> (13.75000")
+
+
+def test_trend_marks_the_playback_step_only_while_playing(
+    app_on_conn: dash.Dash, conn: Connection, field: Any
+) -> None:
+    _tips(conn)
+    whole = _call(field, app_on_conn, "home-trend.figure",
+                  {"home-query": {"window": "7d", "play": 0}, "lang": "en"})  # fmt: skip
+    assert not whole["home-trend"]["figure"]["layout"].get("shapes")
+    step = _call(field, app_on_conn, "home-trend.figure",
+                 {"home-query": {"window": "7d", "play": 3}, "lang": "en"})  # fmt: skip
+    assert len(step["home-trend"]["figure"]["layout"]["shapes"]) == 1

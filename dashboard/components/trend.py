@@ -48,10 +48,11 @@ def trend_figure(rows: list[tuple[dt.date, str, int]], lang: str, be: bool = Fal
             )  # fmt: skip
     fig.update_layout(
         height=230,
-        margin={"l": 30, "r": 10, "t": 10, "b": 30},
+        margin={"l": 30, "r": 10, "t": 44, "b": 28},
         font={"family": FONT_FAMILY, "size": 12},
         hoverlabel={"font": {"family": FONT_FAMILY}},
-        legend={"orientation": "h", "y": -0.25},
+        # above the plot: below it, the legend covered the dates
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         yaxis={"title": None, "rangemode": "tozero"},
         xaxis={"title": None, **_ticks(days, lang, be)},
         plot_bgcolor="#ffffff",

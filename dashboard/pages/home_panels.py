@@ -445,7 +445,8 @@ def render_trend(
     else:
         rows = data.tip_trend(viewer, whole, area=picked[0] if picked else None)
     fig = trend_figure(rows, lang, be=whole.be)
-    if step.since != whole.since and step.since is not None:
+    playing = isinstance(raw, dict) and isinstance(raw.get("play"), int) and raw["play"] > 0
+    if playing and step.since is not None:
         fig.add_vrect(
             x0=local(step.since).date(), x1=local(step.since).date() + dt.timedelta(days=1),
             fillcolor="rgba(11,83,148,0.15)", line_width=0,
