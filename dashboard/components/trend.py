@@ -47,12 +47,12 @@ def trend_figure(rows: list[tuple[dt.date, str, int]], lang: str, be: bool = Fal
                 )
             )  # fmt: skip
     fig.update_layout(
-        height=230,
-        margin={"l": 30, "r": 10, "t": 44, "b": 28},
+        height=300,
+        margin={"l": 30, "r": 10, "t": 10, "b": 30},
         font={"family": FONT_FAMILY, "size": 12},
         hoverlabel={"font": {"family": FONT_FAMILY}},
-        # above the plot: below it, the legend covered the dates
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        # beside the plot: under it, plotly let it cover the dates in this narrow panel
+        legend={"orientation": "v", "x": 1.0, "xanchor": "left", "y": 1, "font": {"size": 11}},
         yaxis={"title": None, "rangemode": "tozero"},
         xaxis={"title": None, **_ticks(days, lang, be)},
         plot_bgcolor="#ffffff",

@@ -79,7 +79,7 @@ def panels() -> list[html.Div]:
                 html.H2(id=ids.HOME_TREND_TITLE),
                 html.P(id=ids.HOME_TREND_HINT, className="sa-note"),
                 dcc.Graph(id=ids.HOME_TREND, config={"displayModeBar": False},
-                          style={"height": "230px"}),
+                          style={"height": "300px"}),
             ],
         ),
         html.Div(
