@@ -16,6 +16,7 @@ import flask
 
 from dashboard.components.filters import MapQuery
 from geodata import db, queries, tips
+from geodata.codes import LEVEL_OF_LENGTH
 from geodata.db import Bind
 from geodata.roles import Viewer
 from geodata.settings import get_settings
@@ -54,8 +55,13 @@ _shared: dict[Any, tuple[float, Any]] = {}
 
 
 def _version() -> str:
-    """Changes whenever tips, loads or unit positions change (three primary-key lookups)."""
-    return tips.data_version(bind())
+    """Changes whenever tips, loads or unit positions change (three primary-key lookups),
+    read once per request: a map's drawing asks several shared aggregates."""
+    if not flask.has_request_context():
+        return tips.data_version(bind())
+    if "sitaware_data_version" not in flask.g:
+        flask.g.sitaware_data_version = tips.data_version(bind())
+    return str(flask.g.sitaware_data_version)
 
 
 def shared(fn: Callable[..., R]) -> Callable[..., R]:
@@ -117,12 +123,6 @@ def admin_geojson(level: str, prefix: str) -> dict[str, Any]:
     """Admin areas for the map (GeoJSON, EPSG:4326)."""
     tol = _TOLERANCE.get((level, bool(prefix)), 0.001)
     return queries.admin_areas_geojson(bind(), level, prefix, tol)
-
-
-@ttl_cache(60)
-def admin_summary(prefix: str) -> list[queries.LevelSummary]:
-    """Counts per level under ``prefix``."""
-    return queries.admin_summary(bind(), prefix)
 
 
 @ttl_cache(300)
@@ -306,14 +306,22 @@ def hotspots(viewer: Viewer, q: MapQuery) -> list[Any]:
     )
 
 
+def admin_feature(code: str) -> dict[str, Any] | None:
+    """One admin area's display outline (GeoJSON Feature) by its DOPA code, from the cached
+    map layer of its level."""
+    level = LEVEL_OF_LENGTH.get(len(code))
+    if level is None:
+        return None
+    fc = admin_geojson(level, code[:2] if level != "province" else "")
+    return next((f for f in fc.get("features", []) if f["id"] == code), None)
+
+
 def area_bounds(area: str) -> Bbox:
     """The bounding box of an admin area (from its outline), for viewport queries."""
     from dashboard.components.admin_map import _bounds
 
-    level = {2: "province", 4: "district", 6: "subdistrict"}.get(len(area), "province")
-    fc = admin_geojson(level, area[:2] if level != "province" else "")
-    feats = [f for f in fc.get("features", []) if f["id"] == area]
-    return _bounds({"features": feats})
+    feature = admin_feature(area)
+    return _bounds({"features": [feature] if feature is not None else []})
 
 
 def area_code_at(lon: float, lat: float, level: str) -> str | None:
@@ -332,7 +340,7 @@ def place_name(lon: float, lat: float, lang: str) -> str:
 
 def clear_caches() -> None:
     """Forget cached reference data (after a reload, or between tests)."""
-    for fn in (admin_geojson, admin_summary, provinces, data_sources):
+    for fn in (admin_geojson, provinces, data_sources):
         fn.cache_clear()  # type: ignore[attr-defined]
     _shared.clear()
 

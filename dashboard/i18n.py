@@ -12,15 +12,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "th": "แผนที่สถานการณ์เพื่อความปลอดภัยสาธารณะ",
         "en": "Public-safety situational map",
     },
-    "admin_areas": {"th": "เขตการปกครอง", "en": "Administrative areas"},
     "level": {"th": "ระดับ", "en": "Level"},
     "province": {"th": "จังหวัด", "en": "Province"},
     "district": {"th": "อำเภอ/เขต", "en": "District"},
     "subdistrict": {"th": "ตำบล/แขวง", "en": "Subdistrict"},
     "all_thailand": {"th": "ทั้งประเทศ", "en": "All Thailand"},
     "count": {"th": "จำนวน", "en": "Count"},
-    "official": {"th": "ขอบเขตทางการ", "en": "Official"},
-    "approximate": {"th": "โดยประมาณ", "en": "Approximate"},
     "outline_official": {"th": "ขอบเขตทางการ (OCHA/RTSD)", "en": "Official boundary (OCHA/RTSD)"},
     "outline_reference": {
         "th": "ขอบเขต geoBoundaries (ย่อส่วน)",
@@ -173,7 +170,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "all_categories": {"th": "ทุกประเภท", "en": "All categories"},
     "w_custom": {"th": "กำหนดเอง", "en": "Custom"},
     "era_be": {"th": "แสดงปีเป็น พ.ศ.", "en": "Buddhist Era years (BE)"},
-    "playback": {"th": "เล่นย้อนหลัง", "en": "Playback"},
     "play": {"th": "▶ เล่น", "en": "▶ Play"},
     "pause": {"th": "⏸ หยุด", "en": "⏸ Pause"},
     "whole_window": {"th": "ทั้งช่วงเวลา", "en": "Whole window"},
@@ -186,7 +182,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "drawn_area": {"th": "พื้นที่ที่วาด", "en": "Drawn area"},
     "area_km2": {"th": "ตร.กม.", "en": "km²"},
     "layer": {"th": "ชั้นข้อมูล", "en": "Layer"},
-    "sensitivity_level": {"th": "ระดับความอ่อนไหว", "en": "Sensitivity"},
     "tips_by_category": {"th": "แจ้งเหตุตามประเภท", "en": "Tips by category"},
     "send_to_report": {"th": "ส่งไปทำรายงาน", "en": "Send to report"},
     "report_name": {"th": "ชื่อรายงาน", "en": "Report name"},
@@ -216,7 +211,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "save_filter": {"th": "บันทึกตัวกรอง", "en": "Save filter"},
     "filter_name": {"th": "ชื่อตัวกรอง", "en": "Filter name"},
     "saved_filters": {"th": "ตัวกรองที่บันทึกไว้", "en": "Saved filters"},
-    "filter_saved": {"th": "บันทึกตัวกรองแล้ว", "en": "Filter saved"},
     "filter_active": {"th": "ตัวกรองใช้งานอยู่", "en": "Filter on"},
     "tips_near_venues_n": {"th": "แจ้งเหตุใกล้สถานที่ที่เลือก", "en": "tips near the chosen venues"},
     "trend_hint": {
@@ -247,3 +241,11 @@ def t(key: str, lang: str = "th") -> str:
 def bi(key: str) -> str:
     """Thai and English together, for labels that both audiences read on one screen."""
     return f"{t(key, 'th')} / {t(key, 'en')}"
+
+
+def category_label(value: Any, lang: str) -> str:
+    """A venue category (``school``, ``temple``…) in ``lang``; any other category (a tip's,
+    a source's own) as it is."""
+    key = f"cat_{value}"
+    label = t(key, lang)
+    return str(value or "") if label == key else label

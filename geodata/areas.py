@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from geodata.codes import check_area, is_area_code
+from geodata.codes import LEVEL_OF_LENGTH, check_area, is_area_code
 from geodata.db import Bind, connect
 from geodata.errors import ForbiddenError, SitawareError
 from geodata.extent import in_thailand
@@ -32,7 +32,7 @@ CELL_DEG = 0.005  # ≈ 550 m, the map's heat grid
 # metres per degree, low enough that a box of radius / this covers the radius in degrees of
 # longitude too, anywhere up to Thailand's northern tip (≈ 20.5° N: 104 km per degree)
 _M_PER_DEG = 100_000
-_LEVEL_LENGTHS = dict(zip(ADMIN_LEVELS, (2, 4, 6), strict=True))
+_LEVEL_LENGTHS = {level: n for n, level in LEVEL_OF_LENGTH.items()}
 
 
 class AreaError(SitawareError, ValueError):

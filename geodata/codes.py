@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 LEVEL_LENGTHS = (2, 4, 6)
+LEVEL_OF_LENGTH = {2: "province", 4: "district", 6: "subdistrict"}
 
 
 def is_area_code(value: Any, lengths: tuple[int, ...] = LEVEL_LENGTHS) -> bool:

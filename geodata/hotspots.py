@@ -79,9 +79,11 @@ def gi_star(counts: dict[str, int], *, rings: int = 2) -> list[Hotspot]:
 PLANS = ((6.0, 5, 0.05), (1.5, 6, 0.01), (0.3, 8, 0.002), (0.0, 8, FINE_DEG))
 
 
-def plan(bbox: tuple[float, float, float, float] | None) -> tuple[int, float]:
-    """(H3 resolution, grid cell in degrees) for an extent (None: the whole country)."""
-    span = 99.0 if bbox is None else max(bbox[2] - bbox[0], bbox[3] - bbox[1])
+def plan(bbox: tuple[float, float, float, float] | None, area: str = "") -> tuple[int, float]:
+    """(H3 resolution, grid cell in degrees) for an extent; without one, an area given by its
+    code alone is planned as a province, and no area as the whole country."""
+    no_extent = 1.0 if area else 99.0
+    span = max(bbox[2] - bbox[0], bbox[3] - bbox[1]) if bbox is not None else no_extent
     return next((res, cell) for above, res, cell in PLANS if span > above)
 
 
@@ -100,7 +102,7 @@ def hotspots(
     fast path, read from pre-aggregated cells) in [since, until) of ``categories`` (all when
     empty; tips.aggregate: counts only). Without ``resolution`` the hexagon size follows the
     extent (``plan``): Gi* over a whole country of street-sized cells would take minutes."""
-    auto_res, cell = plan(bbox if bbox is not None or area == "" else _AREA_SPAN)
+    auto_res, cell = plan(bbox, area)
     res = auto_res if resolution is None else resolution
     counts: dict[str, int] = {}
     cells = tip_density(
@@ -117,7 +119,3 @@ def hotspots(
         c = h3.latlng_to_cell(lat, lon, res)
         counts[c] = counts.get(c, 0) + n
     return gi_star(counts)
-
-
-# an area given by its code alone: planned as a province-sized extent
-_AREA_SPAN = (0.0, 0.0, 1.0, 1.0)

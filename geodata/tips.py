@@ -45,6 +45,19 @@ def _categories(values: Sequence[str]) -> list[str]:
     return out
 
 
+def _selection(
+    area: str, since: dt.datetime | None, until: dt.datetime | None, categories: Sequence[str]
+) -> dict[str, Any]:
+    """The bound parameters that select tips by area, window and category (the statements
+    tip_counts, tip_trend and tip_records share the clauses)."""
+    return {
+        "prefix": _check_prefix(area),
+        "since": since,
+        "until": until,
+        "categories": _categories(categories),
+    }
+
+
 def tip_counts(
     bind: Bind,
     viewer: Viewer,
@@ -56,11 +69,8 @@ def tip_counts(
 ) -> list[tuple[str, int]]:
     """(category, count) of tips in ``area`` (DOPA code prefix) and the time window."""
     _require(viewer, Cap.TIPS_AGGREGATE)
-    params = {"prefix": _check_prefix(area), "since": since, "until": until}
     with connect(bind) as conn:
-        rows = conn.execute(
-            sql("tip_counts"), {**params, "categories": _categories(categories)}
-        ).all()
+        rows = conn.execute(sql("tip_counts"), _selection(area, since, until, categories)).all()
     return [(str(r.category), int(r.n)) for r in rows]
 
 
@@ -81,10 +91,7 @@ def tip_records(
         rows = conn.execute(
             sql("tip_records"),
             {
-                "prefix": _check_prefix(area),
-                "since": since,
-                "until": until,
-                "categories": _categories(categories),
+                **_selection(area, since, until, categories),
                 "with_text": with_text,
                 "limit": max(1, min(int(limit), MAX_RECORDS)),
             },
@@ -117,9 +124,6 @@ def venues_in_area(
             {"prefix": _check_prefix(area), "limit": max(1, min(int(limit), MAX_RECORDS))},
         ).all()
     return [dict(r._mapping) for r in rows]
-
-
-MAX_POINTS = 20_000
 
 
 Bbox = tuple[float, float, float, float]
@@ -354,19 +358,6 @@ def place_points(
     return {"points": [dict(r._mapping) for r in rows], "clusters": [], "total": total}
 
 
-def venue_points(
-    bind: Bind, viewer: Viewer, *, area: str = "", limit: int = MAX_POINTS
-) -> list[dict[str, Any]]:
-    """Sensitive venues of ``area`` as map points (most sensitive first)."""
-    _require(viewer, Cap.MAP_VIEW)
-    with connect(bind) as conn:
-        rows = conn.execute(
-            sql("venue_points"),
-            {"prefix": _check_prefix(area), "limit": max(1, min(int(limit), MAX_POINTS))},
-        ).all()
-    return [dict(r._mapping) for r in rows]
-
-
 def data_version(bind: Bind) -> str:
     """The same value as ``tip_marker`` without a viewer: for keys of server-side caches of
     aggregates, never shown to anyone."""
@@ -458,9 +449,6 @@ def tip_trend(
 ) -> list[tuple[dt.date, str, int]]:
     """(day, category, n): tips per Bangkok day and category (aggregates: every role)."""
     _require(viewer, Cap.TIPS_AGGREGATE)
-    params = {"prefix": _check_prefix(area), "since": since, "until": until}
     with connect(bind) as conn:
-        rows = conn.execute(
-            sql("tip_trend"), {**params, "categories": _categories(categories)}
-        ).all()
+        rows = conn.execute(sql("tip_trend"), _selection(area, since, until, categories)).all()
     return [(r.day, str(r.category), int(r.n)) for r in rows]

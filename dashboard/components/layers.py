@@ -1,5 +1,5 @@
-"""Pure trace builders for the map's data layers: tip heat (grid cells, never records) and
-sensitive venues (points by category)."""
+"""Pure trace builders for the map's data layers: tip heat (grid cells, never records), Gi*
+hotspots and patrol units; the venue colours (venues and lodging: ``mapfig``)."""
 
 from __future__ import annotations
 
@@ -49,45 +49,6 @@ def heat_trace(cells: list[tuple[float, float, int]], lang: str) -> go.Densityma
         # the areas' hover gives their counts
         hoverinfo="skip",
     )
-
-
-def venue_traces(rows: list[dict[str, Any]], lang: str) -> list[go.Scattermap]:
-    """One trace per venue category (toggled from the legend), names escaped for hover."""
-    by_cat: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        cat = r["category"] if r["category"] in VENUE_COLOURS else "other"
-        by_cat.setdefault(cat, []).append(r)
-    name_key, other_key = ("name_th", "name_en") if lang == "th" else ("name_en", "name_th")
-    traces = []
-    for cat, colour in VENUE_COLOURS.items():
-        items = by_cat.get(cat)
-        if not items:
-            continue
-        label = t(f"cat_{cat}", lang)
-        traces.append(
-            go.Scattermap(
-                lon=[r["lon"] for r in items],
-                lat=[r["lat"] for r in items],
-                mode="markers",
-                marker={"size": 6, "color": colour, "opacity": 0.8},
-                name=label,
-                customdata=[
-                    [
-                        escape(str(r[name_key] or r[other_key] or "")),
-                        r["sensitivity"],
-                    ]
-                    for r in items
-                ],
-                hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>"
-                    + label
-                    + " · "
-                    + t("sensitivity", lang)
-                    + " %{customdata[1]}<extra></extra>"
-                ),
-            )
-        )
-    return traces
 
 
 def unit_trace(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:

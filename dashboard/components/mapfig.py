@@ -15,7 +15,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dashboard.components.layers import VENUE_COLOURS
-from dashboard.i18n import t
+from dashboard.i18n import category_label, t
 
 SLOTS = (
     "heat",
@@ -43,12 +43,6 @@ def slot_traces(filled: dict[str, Any]) -> list[Any]:
     return [filled.get(s) or empty(s) for s in SLOTS]
 
 
-def _category_label(cat: str, lang: str) -> str:
-    key = f"cat_{cat}"
-    label = t(key, lang)
-    return cat if label == key else label
-
-
 def venue_points(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:
     """Venues as one trace, coloured by category (the legend chips are in the layer panel)."""
     name_key, other_key = ("name_th", "name_en") if lang == "th" else ("name_en", "name_th")
@@ -66,7 +60,7 @@ def venue_points(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:
         customdata=[
             [
                 escape(str(r.get(name_key) or r.get(other_key) or "")),
-                escape(_category_label(str(r.get("category") or "other"), lang)),
+                escape(category_label(str(r.get("category") or "other"), lang)),
                 r.get("sensitivity") or "",
             ]
             for r in rows

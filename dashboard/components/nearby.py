@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard.i18n import t
+from dashboard.i18n import category_label, t
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 _COMPASS_EN = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
@@ -51,12 +51,6 @@ def circle_traces(lon: float, lat: float, radius_m: float, lang: str) -> list[go
     ]  # fmt: skip
 
 
-def _category(value: Any, lang: str) -> str:
-    key = f"cat_{value}"
-    label = t(key, lang)
-    return str(value or "") if label == key else label
-
-
 def _rows(items: list[dict[str, Any]], lang: str) -> html.Table:
     name_key, other = ("name_th", "name_en") if lang == "th" else ("name_en", "name_th")
     head = [
@@ -69,7 +63,7 @@ def _rows(items: list[dict[str, Any]], lang: str) -> html.Table:
         # Dash renders text, never HTML: names from data files need no escaping here
         name = str(r.get(name_key) or r.get(other) or "")
         cells = [
-            html.Td([name, html.Br(), html.Small(_category(r.get("category"), lang))]),
+            html.Td([name, html.Br(), html.Small(category_label(r.get("category"), lang))]),
             html.Td(metres(float(r["metres"]), lang), className="num"),
             html.Td(compass(r.get("bearing"), lang)),
         ]

@@ -321,14 +321,12 @@ def area_outline(sel: Any, lang: str) -> Any:
     code, polygon = picked
     if polygon is not None:
         return mapfig.outline([[*polygon, polygon[0]]], t("drawn_area", lang))
-    level = {2: "province", 4: "district", 6: "subdistrict"}[len(code)]
-    fc = data.admin_geojson(level, code[:2] if level != "province" else "")
-    for f in fc.get("features", []):
-        if f["id"] == code:
-            rings = mapfig.rings_of(f.get("geometry") or {})
-            name = f["properties"]["name_th" if lang == "th" else "name_en"]
-            return mapfig.outline(rings, str(name))
-    return None
+    f = data.admin_feature(code)
+    if f is None:
+        return None
+    rings = mapfig.rings_of(f.get("geometry") or {})
+    name = f["properties"]["name_th" if lang == "th" else "name_en"]
+    return mapfig.outline(rings, str(name))
 
 
 def data_slots(

@@ -25,8 +25,8 @@ from dashboard.components.nearby import metres, panel
 from dashboard.components.tables import table
 from dashboard.components.trend import trend_figure
 from dashboard.fmt import datetime_text, local
+from dashboard.i18n import category_label, t
 from dashboard.i18n import language as _lang
-from dashboard.i18n import t
 from dashboard.pages.home import PAGE_CAPABILITY, _near, _shown_level, query_of
 from geodata.codes import is_area_code
 from geodata.errors import ForbiddenError
@@ -203,12 +203,6 @@ def select_on_map(point: Any, selected: Any, _clear: Any, raw: Any, mode: Any) -
     return province, new_level, {"code": code}
 
 
-def _category_label(cat: str, lang: str) -> str:
-    key = f"cat_{cat}"
-    label = t(key, lang)
-    return cat if label == key else label
-
-
 def area_panel(summary: dict[str, Any], lang: str, be: bool) -> list[Any]:
     """Counts of a selected area by layer and category."""
     a = summary["area"]
@@ -237,7 +231,7 @@ def area_panel(summary: dict[str, Any], lang: str, be: bool) -> list[Any]:
             table([("category", "category"), ("n", "count")], cats, lang, "no_tips", be=be),
         ]
     venues = [
-        {"category": _category_label(v["category"], lang), "n": v["n"]}
+        {"category": category_label(v["category"], lang), "n": v["n"]}
         for v in summary["venues"]["by_category"]
     ]
     if venues:
@@ -724,7 +718,7 @@ def alerts(_marker: Any, _close: Any, lang: str, seen: Any, era: Any) -> tuple[A
             [html.Strong(f"{t('priority_' + a['priority'], lang)} · {a['category']}"), html.Br(),
              f"{datetime_text(a['reported_at'], lang, be)} · {metres(a['metres'], lang)} "
              f"{t('from_venue', lang)} {a['venue'].get(name_key) or a['venue'].get('name_th')}"
-             f" ({_category_label(a['venue']['category'], lang)})"]
+             f" ({category_label(a['venue']['category'], lang)})"]
         )
         for a in found[:5]
     ]  # fmt: skip
@@ -859,7 +853,7 @@ def render_venues(raw: Any, lang: str, _drawn: Any = None) -> list[Any]:
     rows = [
         {
             "name": v[name_key] or v["name_th"] or v["name_en"],
-            "category": _category_label(v["category"], lang),
+            "category": category_label(v["category"], lang),
             "sensitivity": v["sensitivity"],
         }
         for v in data.venues(current_viewer(), area)
