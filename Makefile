@@ -13,13 +13,14 @@ PORT   ?= 8050
 CHROMIUM := /usr/bin/chromium
 IS_ROOT  := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
-.PHONY: help demo test setup db lint typecheck pytest dev serve browser system-python clean
+.PHONY: help demo test setup db lint typecheck pytest dev serve browser system-python clean plotly-bundle
 
 help:
 	@echo "make demo   - install what is missing, start PostGIS, load data, serve http://$(HOST):$(PORT)"
 	@echo "make test   - the same set-up without serving, then lint, type checks and pytest"
 	@echo "make dev    - the dashboard in Dash debug mode (development only)"
 	@echo "make clean  - stop the local database and remove .venv and .sitaware"
+	@echo "make plotly-bundle - rebuild the partial plotly.js the dashboard serves (npm)"
 
 system-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -66,6 +67,9 @@ test: lint typecheck pytest
 
 dev: setup
 	SITAWARE_COOKIE_SECURE=false $(BIN)/python -c "from dashboard.app import create_app; create_app().run(host='$(HOST)', port=$(PORT), debug=True)"
+
+plotly-bundle:  # rebuild dashboard/vendor/plotly-sitaware.min.js (needs npm and the registry)
+	cd tools/plotly-bundle && npm ci --no-audit --no-fund && npm run build
 
 clean:
 	-$(BIN)/sitaware db down

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -235,3 +237,46 @@ def test_language_is_remembered_per_user(dash_app: dash.Dash, client: Any, conn:
     assert found is not None and found.language == "en"
     layout = client.get("/_dash-layout").get_data(as_text=True)
     assert '"value": "en"' in layout or '"value":"en"' in layout
+
+
+BUNDLE = Path(__file__).resolve().parent.parent / "dashboard" / "vendor" / "plotly-sitaware.min.js"
+
+
+def test_page_loads_the_partial_plotly_bundle_compressed(signed_in: Any) -> None:
+    html = signed_in.get("/").get_data(as_text=True)
+    scripts = re.findall(r"""src=["']([^"']+)""", html)
+    ours = [s for s in scripts if "plotly-sitaware" in s]
+    assert len(ours) == 1
+    assert not [s for s in scripts if "plotly.min.js" in s]
+    for _ in range(2):  # compressed once, then served from the process's cache
+        resp = signed_in.get(ours[0], headers={"Accept-Encoding": "gzip"})
+        assert resp.status_code == 200
+        assert resp.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(resp.data) == BUNDLE.read_bytes()
+
+
+def test_compression_cache_keeps_bundles_only() -> None:
+    """Callback answers and API responses are compressed per request, never cached."""
+    from dashboard.app import _BundleCache
+
+    cache = _BundleCache()
+    for key in ("gzip;/_dash-component-suites/dash/x.js?", "gzip;", "gzip;/api/v1/nearby?lat=1"):
+        cache.set(key, b"z")
+    assert cache.get("gzip;/_dash-component-suites/dash/x.js?") == b"z"
+    assert cache.get("gzip;") is None
+    assert cache.get("gzip;/api/v1/nearby?lat=1") is None
+
+
+def test_partial_plotly_bundle_matches_plotly_and_the_traces_drawn() -> None:
+    """The bundle is plotly.js of the version the Python plotly package writes figures for,
+    and it holds every trace type the dashboard draws (rebuild: make plotly-bundle)."""
+    from plotly.offline import get_plotlyjs_version
+
+    js = BUNDLE.read_text(encoding="utf-8")
+    assert js.startswith(f"/**\n* plotly.js v{get_plotlyjs_version()} ")
+    source = "\n".join(p.read_text(encoding="utf-8") for p in BUNDLE.parents[1].rglob("*.py"))
+    drawn = {name.lower() for name in re.findall(r"\bgo\.([A-Z][a-z]+)\(", source)}
+    drawn -= {"figure"}
+    assert drawn >= {"scattermap", "choroplethmap", "densitymap", "scatter"}
+    for trace in drawn:
+        assert f'name:"{trace}",basePlotModule' in js, trace
