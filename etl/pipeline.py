@@ -14,13 +14,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from etl import profiles, sources
+from etl import profiles, rawhash, sources
 from etl.geocode import coords
 from etl.geocode.address import parse
 from etl.geocode.geocoder import Geocoder, GeoResult
 from etl.geocode.matcher import match_address
 from etl.profiles import resolve
-from etl.validate import Record, Validated, validate
+from etl.validate import Record, Validated, source_id, validate
 from geodata.db import Bind
 from geodata.load import BatchMeta, BatchReport, Chunk, QuarantineRow, load_batch, load_stream
 from geodata.settings import Settings
@@ -111,8 +111,8 @@ def _placed(a: GeoResult | None) -> bool:
     return a is not None and a.ok
 
 
-def to_columns(loc: Located) -> dict[str, object]:
-    """A located record as the loader's columns."""
+def to_columns(loc: Located, raw_hash: int | None = None) -> dict[str, object]:
+    """A located record as the loader's columns (``raw_hash``: its source row's hash)."""
     a = loc.answer
     return {
         **loc.record.values,
@@ -124,10 +124,59 @@ def to_columns(loc: Located) -> dict[str, object]:
         "province_code": a.province_code,
         "district_code": a.district_code,
         "subdistrict_code": a.subdistrict_code,
+        "raw_hash": raw_hash,
     }
 
 
 CHUNK = 50_000  # rows validated and written at a time
+
+
+@dataclass
+class Triage:
+    """The rows of a chunk that must be processed, with their raw hashes, and how many were
+    found unchanged."""
+
+    todo: list[sources.SourceRow]
+    hashes: dict[int, int]  # row number → raw hash
+    unchanged: int
+
+
+def triage(
+    rows: list[sources.SourceRow],
+    mapping: dict[str, str],
+    key: bytes,
+    known: dict[str, int],
+    seen: dict[str, int],
+) -> Triage:
+    """Split ``rows`` into rows to validate and rows unchanged since the last load: a row is
+    unchanged when it has no read problem and its id's stored raw hash (``known``) is its own.
+
+    Duplicates stay exact: an unchanged row takes its id in ``seen`` as validation would (so a
+    later row with the same id is refused as a duplicate of it), and a row is not skipped when
+    an earlier row of the chunk with its id still waits for validation (which decides which of
+    them comes first)."""
+    todo: list[sources.SourceRow] = []
+    hashes: dict[int, int] = {}
+    waiting: set[str] = set()
+    unchanged = 0
+    for row in rows:
+        h = rawhash.row_hash(key, row)
+        sid = source_id(row, mapping) if known else None
+        if (
+            sid is not None
+            and row.error is None
+            and known.get(sid) == h
+            and sid not in seen
+            and sid not in waiting
+        ):
+            seen[sid] = row.number
+            unchanged += 1
+            continue
+        if sid is not None:
+            waiting.add(sid)
+        todo.append(row)
+        hashes[row.number] = h
+    return Triage(todo, hashes, unchanged)
 
 
 def _prefetch(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
@@ -187,17 +236,29 @@ def run(
     mapping = resolve(prof, table.columns)
     key = reporter_key(settings)
     n = len(table.rows)
+    hash_key = rawhash.salt(
+        kind,
+        prof,
+        columns=table.columns,
+        mapping=mapping,
+        reporter_key=key,
+        settings=settings,
+        geocoder=geocoder,
+    )
+    # Filled by load_stream, inside its transaction, before it asks for the first chunk.
+    known: dict[str, int] = {}
 
     def chunks() -> Iterator[Chunk]:
         seen: dict[str, int] = {}
         for start in range(0, max(n, 1), CHUNK):
+            t = triage(table.rows[start : start + CHUNK], mapping, hash_key, known, seen)
             part = sources.SourceTable(
-                path=table.path,
-                format=table.format,
-                columns=table.columns,
-                rows=table.rows[start : start + CHUNK],
+                path=table.path, format=table.format, columns=table.columns, rows=t.todo
             )
-            say(f"validating and geocoding rows {start + 1:,}–{min(n, start + CHUNK):,} of {n:,}")
+            say(
+                f"validating and geocoding rows {start + 1:,}–{min(n, start + CHUNK):,} of {n:,}"
+                f" ({t.unchanged:,} unchanged)"
+            )
             v = validate(part, prof, key, settings.service_bbox, seen)
             located, unplaced = geocode(
                 geocoder,
@@ -208,7 +269,8 @@ def run(
             )
             rejected = [QuarantineRow(r.number, r.raw, r.code, r.message) for r in v.rejected]
             quarantine = sorted(rejected + unplaced, key=lambda q: q.row_number)
-            yield [to_columns(x) for x in located], quarantine
+            records = [to_columns(x, t.hashes[x.record.number]) for x in located]
+            yield Chunk(records, quarantine, t.unchanged)
 
     meta = BatchMeta(
         kind=kind,
@@ -220,7 +282,7 @@ def run(
     )
     # A shared Connection (tests, the API) cannot serve two threads: run in line there.
     stream = _prefetch(chunks()) if isinstance(bind, Engine) else chunks()
-    report = load_stream(bind, meta, stream, dry_run=dry_run)
+    report = load_stream(bind, meta, stream, dry_run=dry_run, known=known)
     say("loading done")
     report.notes = table.notes + report.notes
     if mapping:

@@ -288,6 +288,16 @@ def _kind_values(c: Cleaned, profile: Profile, key: bytes) -> dict[str, Any]:
     }
 
 
+def source_id(row: SourceRow, m: dict[str, str]) -> str | None:
+    """The id validation gives ``row`` (its id column, else a content hash), or None when it
+    would refuse the id — without validating the rest of the row."""
+    col = m.get("source_id")
+    try:
+        return _source_id(row, m, {"source_id": clean(row.values.get(col, ""))} if col else {})
+    except RowError:
+        return None
+
+
 def _source_id(row: SourceRow, m: dict[str, str], cleaned: Cleaned) -> str:
     sid = cleaned.get("source_id", "")
     if sid:

@@ -143,6 +143,13 @@ def admin_polygons(bind: Bind, level: str) -> list[tuple[str, bytes, bool]]:
     return [(r.code, bytes(r.wkb), bool(r.approximate)) for r in rows]
 
 
+def data_stamp(bind: Bind) -> str:
+    """A stamp of the data the geocoder reads from the database (outlines, code changes, roads,
+    reviewed answers) that changes whenever any of it is written."""
+    with connect(bind) as conn:
+        return str(conn.execute(sql("geocoder_data_stamp")).scalar_one())
+
+
 MAX_NAMED_POINTS = 200_000
 
 

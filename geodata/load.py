@@ -1,6 +1,8 @@
 """Loading a batch of records: COPY into staging, one set-based upsert, one transaction.
 
 - Natural key ``(source, source_id)``; a row whose ``row_hash`` is unchanged is not touched.
+- ``raw_hash`` (the source row's hash, ``etl.rawhash``) is stored with each record; a caller that
+  asks for the stored hashes (``known``) skips unchanged rows before they get here.
 - The ``etl_batch`` ledger row, the records and the quarantined rows commit together: a crash
   (even ``kill -9``) mid-batch leaves nothing of it visible, and a re-run completes it.
 - A batch that fails with an error is recorded afterwards as ``failed``, with the error.
@@ -13,8 +15,9 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+from psycopg import sql
 from sqlalchemy import Connection, text
 
 from geodata.bulk import copy_to_temp
@@ -33,7 +36,10 @@ COMMON = (
     ("province_code", "text"),
     ("district_code", "text"),
     ("subdistrict_code", "text"),
+    ("raw_hash", "bigint"),
 )
+# Not part of the row hash: a row hash means the record's values (and stays what it was).
+NOT_HASHED = ("raw_hash",)
 TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "lodging": (
         "lodging_site",
@@ -121,7 +127,7 @@ def _upsert_sql(table: str, cols: tuple[tuple[str, str], ...]) -> str:
     names = [c for c, _ in cols if c not in ("lon", "lat")]
     insert_cols = ", ".join([*names, "row_hash", "geom", "batch_id"])
     # The row hash is computed by the server from every staged value: what decides "unchanged".
-    staged = ", ".join(f"s.{c}" for c, _ in cols)
+    staged = ", ".join(f"s.{c}" for c, _ in cols if c not in NOT_HASHED)
     select_cols = ", ".join(
         [
             *(f"s.{c}" for c in names),
@@ -133,19 +139,40 @@ def _upsert_sql(table: str, cols: tuple[tuple[str, str], ...]) -> str:
     )
     updates = ", ".join(
         f"{c} = EXCLUDED.{c}"
-        for c in [*names, "row_hash", "geom", "batch_id"]
+        for c in [*names, "row_hash", "geom"]
         if c not in ("source", "source_id")
     )
+    # A record whose values are the same but whose raw hash is new (or was unknown) only takes
+    # the hash: it keeps its batch and its time, and counts as unchanged.
+    changed = "t.row_hash IS DISTINCT FROM EXCLUDED.row_hash"
     # Every identifier here comes from TABLES / COMMON (constants of this module).
     return (
         f"WITH up AS (INSERT INTO {table} AS t ({insert_cols}) "  # noqa: S608
         f"SELECT {select_cols} FROM stage_records s "
-        f"ON CONFLICT (source, source_id) DO UPDATE SET {updates}, updated_at = now() "
-        "WHERE t.row_hash IS DISTINCT FROM EXCLUDED.row_hash "
-        "RETURNING (xmax = 0) AS inserted) "
+        f"ON CONFLICT (source, source_id) DO UPDATE SET {updates}, "
+        f"batch_id = CASE WHEN {changed} THEN EXCLUDED.batch_id ELSE t.batch_id END, "
+        f"updated_at = CASE WHEN {changed} THEN now() ELSE t.updated_at END "
+        f"WHERE {changed} OR t.raw_hash IS DISTINCT FROM EXCLUDED.raw_hash "
+        "RETURNING (xmax = 0) AS inserted, batch_id = :batch_id AS changed) "
         "SELECT count(*) FILTER (WHERE inserted) AS inserted, "
-        "count(*) FILTER (WHERE NOT inserted) AS updated FROM up"
+        "count(*) FILTER (WHERE changed AND NOT inserted) AS updated FROM up"
     )
+
+
+def known_hashes(conn: Connection, table: str, source: str) -> dict[str, int]:
+    """``source_id → raw_hash`` of the records of ``source`` in ``table`` that have one."""
+    if table not in {t for t, _ in TABLES.values()}:
+        raise ValueError(f"unknown table {table!r}")
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur:
+        cur.execute(
+            sql.SQL(
+                "SELECT source_id, raw_hash FROM {} WHERE source = %s AND raw_hash IS NOT NULL"
+            ).format(sql.Identifier(table)),
+            (source,),
+        )
+        return dict(cur.fetchall())
 
 
 def _write_quarantine(conn: Connection, batch_id: int, rows: Sequence[QuarantineRow]) -> None:
@@ -175,7 +202,13 @@ def _write_quarantine(conn: Connection, batch_id: int, rows: Sequence[Quarantine
     )
 
 
-Chunk = tuple[Sequence[dict[str, Any]], Sequence[QuarantineRow]]
+class Chunk(NamedTuple):
+    """Part of a batch: records to write, rows refused, and how many rows the producer found
+    unchanged (by their raw hash) and did not pass on."""
+
+    records: Sequence[dict[str, Any]]
+    quarantined: Sequence[QuarantineRow] = ()
+    unchanged: int = 0
 
 
 def load_batch(
@@ -187,16 +220,27 @@ def load_batch(
     dry_run: bool = False,
 ) -> BatchReport:
     """Load one batch all or nothing. ``records`` hold the columns of ``TABLES[meta.kind]``
-    plus the common ones (``lon``/``lat`` for the point); the server computes ``row_hash``."""
-    return load_stream(bind, meta, [(records, quarantined)], dry_run=dry_run)
+    plus the common ones (``lon``/``lat`` for the point, ``raw_hash`` optional); the server
+    computes ``row_hash``."""
+    return load_stream(bind, meta, [Chunk(records, quarantined)], dry_run=dry_run)
 
 
 def load_stream(
-    bind: Bind, meta: BatchMeta, chunks: Iterable[Chunk], *, dry_run: bool = False
+    bind: Bind,
+    meta: BatchMeta,
+    chunks: Iterable[Chunk],
+    *,
+    dry_run: bool = False,
+    known: dict[str, int] | None = None,
 ) -> BatchReport:
-    """Load one batch, all or nothing, from chunks of (records, quarantined rows) — each chunk
-    COPYed and upserted as it arrives, in one transaction, so a producer can prepare the next
-    chunk while the server writes this one."""
+    """Load one batch, all or nothing, from chunks of (records, quarantined rows, unchanged
+    count) — each chunk COPYed and upserted as it arrives, in one transaction, so a producer
+    can prepare the next chunk while the server writes this one.
+
+    With ``known``, the load first locks the source (one load of a source at a time) and fills
+    ``known`` with the stored ``source_id → raw_hash`` of its records, inside the transaction
+    and before it asks ``chunks`` for the first chunk: a producer can skip the rows whose hash
+    is unchanged, and nothing can change them between that read and the commit."""
     table, cols = _columns(meta.kind)
     names = [c for c, _ in cols]
     upsert = text(_upsert_sql(table, cols))
@@ -217,7 +261,13 @@ def load_stream(
                 ).scalar_one()
             )
             report.batch_id = batch_id
-            for records, quarantined in chunks:
+            if known is not None:
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                    {"k": f"etl load {table} {source}"},
+                )
+                known.update(known_hashes(conn, table, source))
+            for records, quarantined, unchanged in chunks:
                 staged = [[source if c == "source" else r.get(c) for c in names] for r in records]
                 if staged:
                     copy_to_temp(conn, "stage_records", list(cols), staged)
@@ -227,7 +277,8 @@ def load_stream(
                     report.unchanged += len(staged) - int(counts.inserted) - int(counts.updated)
                 _write_quarantine(conn, batch_id, quarantined)
                 report.quarantined += len(quarantined)
-                report.read += len(staged) + len(quarantined)
+                report.unchanged += unchanged
+                report.read += len(staged) + len(quarantined) + unchanged
             conn.execute(
                 text(
                     "UPDATE etl_batch SET status = 'committed', n_read = :r, n_inserted = :i, "

@@ -154,6 +154,8 @@ class _Located:
     subdistrict_code: Mapped[str | None] = mapped_column(String(6))
     batch_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("etl_batch.id"))
     row_hash: Mapped[str | None] = mapped_column(Text)
+    # keyed hash of the source row as read (migration 0011; etl.rawhash): unchanged rows skip
+    raw_hash: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

@@ -6,6 +6,7 @@ short list scan, so a batch of addresses never touches the database for names.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -92,6 +93,7 @@ class Gazetteer:
     _finders: dict[str, tuple[re.Pattern[str], dict[str, str]] | None] = field(
         default_factory=dict, repr=False
     )
+    _fingerprint: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_rows(
@@ -196,6 +198,14 @@ class Gazetteer:
             ).all()
         successors = {str(c.old_code): list(c.new_codes) for c in changes}
         return cls.from_rows(rows, places, successors)
+
+    def fingerprint(self) -> str:
+        """sha256 of the areas and places this gazetteer answers from (computed once)."""
+        if self._fingerprint is None:
+            h = hashlib.sha256(repr(sorted(self.areas.items())).encode())
+            h.update(repr(self.places).encode())
+            self._fingerprint = h.hexdigest()
+        return self._fingerprint
 
     def finder(self, group: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
         """A compiled pattern of the names in ``group`` ("province", "d:<province code>" for

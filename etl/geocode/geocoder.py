@@ -29,7 +29,14 @@ from etl.geocode.streets import StreetIndex
 from etl.geocode.text import MAX_TEXT, clean
 from geodata.db import Bind
 from geodata.extent import in_thailand
-from geodata.geocoding import CachedAnswer, Codes, cache_get, cache_put, named_points
+from geodata.geocoding import (
+    CachedAnswer,
+    Codes,
+    cache_get,
+    cache_put,
+    data_stamp,
+    named_points,
+)
 from geodata.settings import Settings
 
 Kind = Literal["address", "text", "coords"]
@@ -152,6 +159,18 @@ class Geocoder:
             use_cache=use_cache,
             online=online,
         )
+
+    def fingerprint(self) -> str:
+        """What decides this geocoder's answers besides the query and its code: the gazetteer
+        in memory, the data it reads from the database (outlines, roads, reviewed answers) and
+        the online service. The ETL re-processes rows it would skip as unchanged when this
+        changes (``etl.rawhash``)."""
+        parts = [
+            self.g.fingerprint(),
+            self.online.url if self.online is not None else "offline",
+            data_stamp(self.bind) if self.bind is not None else "no database",
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     # --- single answers, computed in memory --------------------------------------------------
 
