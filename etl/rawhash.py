@@ -16,6 +16,7 @@ import functools
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import shapely
 
@@ -65,13 +66,23 @@ def salt(
     return hashlib.sha256("\n".join(parts).encode()).digest()
 
 
+@functools.lru_cache(maxsize=8)
+def _hasher(key: bytes) -> Any:
+    return hashlib.blake2b(digest_size=8, key=key)
+
+
 def row_hash(key: bytes, row: SourceRow) -> int:
-    """The row's hash under ``key`` (from ``salt``), as a signed 64-bit integer (``bigint``)."""
-    data = repr(row.values).encode()
+    """The row's hash under ``key`` (from ``salt``), as a signed 64-bit integer (``bigint``):
+    its column names and values in order, and its geometry."""
+    values = row.values
+    text = "\x1f".join([*values, *map(str, values.values())])
+    if text.count("\x1f") != 2 * len(values) - 1:  # a separator inside a value: unambiguous form
+        text = repr(values)
+    h = _hasher(key).copy()
+    h.update(text.encode())
     if row.geometry is not None:
         try:
-            data += b"\0" + shapely.to_wkb(row.geometry)
+            h.update(b"\0" + shapely.to_wkb(row.geometry))
         except (TypeError, shapely.errors.GEOSException):
-            data += b"\0" + repr(row.geometry).encode()
-    digest = hashlib.blake2b(data, digest_size=8, key=key).digest()
-    return int.from_bytes(digest, "big", signed=True)
+            h.update(b"\0" + repr(row.geometry).encode())
+    return int.from_bytes(h.digest(), "big", signed=True)

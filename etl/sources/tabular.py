@@ -67,6 +67,7 @@ def read_csv(path: Path) -> SourceTable:
     _check_header(path, header)
     table = SourceTable(path=path, format="csv", columns=header, encoding=encoding)
     last, blank = reader.line_num, 0
+    broken = REPLACEMENT in text  # looked for once in the file, then in the rows only if found
     while True:
         start = last + 1  # the line a record starts on (a quoted field may span lines)
         try:
@@ -78,10 +79,10 @@ def read_csv(path: Path) -> SourceTable:
             last = reader.line_num
             continue
         last = reader.line_num
-        if not any(f.strip() for f in fields):
+        if not (fields and fields[0].strip()) and not any(f.strip() for f in fields):
             blank += 1  # a blank line is not a record (counted, and said so)
             continue
-        table.rows.append(_row(start, header, fields))
+        table.rows.append(_row(start, header, fields, broken=broken))
     if blank:
         table.notes.append(f"{blank} blank lines skipped")
     return table
@@ -95,15 +96,22 @@ def _check_header(path: Path, header: list[str]) -> None:
         raise SourceError(f"{path}: duplicate column names {dupes}")
 
 
-def _row(number: int, header: list[str], fields: list[str]) -> SourceRow:
+def _row(number: int, header: list[str], fields: list[str], *, broken: bool = True) -> SourceRow:
+    """One record; ``broken``: the file holds U+FFFD somewhere (else no row needs checking)."""
     error = None
-    if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
-        error = f"fields: {len(fields)} fields but the header has {len(header)}"
-    padded = fields[: len(header)] + [""] * (len(header) - len(fields))
+    n = len(header)
+    if len(fields) > n and any(f.strip() for f in fields[n:]):
+        error = f"fields: {len(fields)} fields but the header has {n}"
+    padded = fields if len(fields) == n else fields[:n] + [""] * (n - len(fields))
     values = dict(zip(header, padded, strict=True))
-    if error is None and any(REPLACEMENT in v for v in padded):
+    if error is None and broken and any(REPLACEMENT in v for v in padded):
         error = "encoding: characters that are not valid UTF-8 or TIS-620"
-    if error is None and any(len(v) > MAX_FIELD_CHARS for v in padded):
+    # the sum of the lengths (one C call) rules out most rows before each field is looked at
+    if (
+        error is None
+        and sum(map(len, padded)) > MAX_FIELD_CHARS
+        and any(len(v) > MAX_FIELD_CHARS for v in padded)
+    ):
         error = f"overlong: a field is over {MAX_FIELD_CHARS:,} characters"
     if error is not None:  # keep the raw fields, including any extra ones
         values = {**values, **{f"_extra_{i}": f for i, f in enumerate(fields[len(header) :])}}
