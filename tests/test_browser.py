@@ -232,6 +232,7 @@ def phra_nakhon(engine: Engine) -> Iterator[dict[str, str]]:
     """Venues, a lodging site and tips in Phra Nakhon (one 10 days old), removed after."""
     tag = secrets.token_hex(3)
     old_cat, new_cat = f"เก่า-{tag}", f"ใหม่-{tag}"
+    _remove_journey_rows(engine)  # what an interrupted earlier run left behind
     with engine.begin() as c:
         c.execute(
             text(
@@ -283,9 +284,14 @@ def phra_nakhon(engine: Engine) -> Iterator[dict[str, str]]:
             {"u": unit},
         )
     yield {"old": old_cat, "new": new_cat, "school": "โรงเรียนทดสอบ " + tag}
+    _remove_journey_rows(engine)
+
+
+def _remove_journey_rows(engine: Engine) -> None:
     with engine.begin() as c:
         for table in ("tip", "venue", "lodging_site", "patrol_unit"):
             c.execute(text(f"DELETE FROM {table} WHERE source = 'test-journey'"))
+        c.execute(text("DELETE FROM tip WHERE source LIKE 'api:browser-%'"))
 
 
 def _click_lonlat(page: Any, lon: float, lat: float) -> None:

@@ -71,6 +71,8 @@ def test_index_serves_only_local_assets(signed_in: Any) -> None:
 def test_map_callback_provinces_of_thailand(dash_app: dash.Dash, signed_in: Any) -> None:
     fig = _map(signed_in, dash_app, "th", level="province", province="", window="30d")
     assert sum(len(tr["locations"]) for tr in _admin_traces(fig)) == 77
+    # no plotly template: a copied template makes plotly redraw every layer on each update
+    assert "template" not in fig["layout"]
     assert fig["layout"]["map"]["style"] == "/assets/" + BLANK_STYLE_ASSET
 
 

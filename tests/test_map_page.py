@@ -236,6 +236,13 @@ def test_pan_refetches_the_viewport_and_remembers_it(
     assert out["home-view"]["data"]["bbox"] == [98.9, 18.7, 99.05, 18.85]
     ops = out["home-map"]["figure"]["operations"]
     assert all(op["location"][0] == "data" for op in ops)  # the view is the user's own
+    # only the traces that follow the viewport are replaced: nothing else for plotly to redraw
+    from dashboard.components.mapfig import SLOTS
+    from dashboard.pages.home import VIEWPORT_SLOTS
+
+    n_admin = len(first["home-map"]["figure"]["data"]) - len(SLOTS)
+    assert {op["location"][1] for op in ops} == {n_admin + SLOTS.index(s) for s in VIEWPORT_SLOTS}
+    assert all(len(op["location"]) == 2 for op in ops)  # whole traces, no admin "z" or "visible"
     heat = [op["params"]["value"] for op in ops
             if isinstance(op["params"].get("value"), dict)
             and op["params"]["value"].get("type") == "densitymap"]  # fmt: skip

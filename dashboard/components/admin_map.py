@@ -143,5 +143,13 @@ def admin_map_figure(
             "itemsizing": "constant",
         },
         uirevision=uirevision,
+        # what plotly's default template gave the map (the template itself is left out below)
+        paper_bgcolor="white",
+        hovermode="closest",
     )
+    fig.update_layout(font_color="#2a3f5f", hoverlabel_align="left")
+    # No template: dcc.Graph hands plotly a copy of the layout on every update (a pan or zoom
+    # included), and plotly redraws every layer of the map when the template object is a new
+    # one (about 1 s of rendering in software WebGL); without one, it redraws what changed.
+    fig.layout.template = None
     return fig

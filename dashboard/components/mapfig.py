@@ -38,11 +38,6 @@ def empty(slot: str) -> go.Scattermap:
     return go.Scattermap(lon=[], lat=[], name=slot, showlegend=False, hoverinfo="skip")
 
 
-def slot_traces(filled: dict[str, Any]) -> list[Any]:
-    """The traces of every slot, in order (empty where ``filled`` has nothing)."""
-    return [filled.get(s) or empty(s) for s in SLOTS]
-
-
 def venue_points(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:
     """Venues as one trace, coloured by category (the legend chips are in the layer panel)."""
     name_key, other_key = ("name_th", "name_en") if lang == "th" else ("name_en", "name_th")

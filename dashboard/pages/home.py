@@ -329,6 +329,10 @@ def area_outline(sel: Any, lang: str) -> Any:
     return mapfig.outline(rings, str(name))
 
 
+# the slots whose content follows the viewport (heat cells, venue and lodging points/clusters)
+VIEWPORT_SLOTS = frozenset({"heat", "lodging_clusters", "lodging", "venue_clusters", "venues"})
+
+
 def data_slots(
     viewer: Viewer,
     q: filters.MapQuery,
@@ -338,26 +342,28 @@ def data_slots(
     near: Any,
     sel: Any,
     coloc: Any,
-) -> list[Any]:
-    """The map's data traces, slot by slot, shaped by role and layer switches."""
+    only: frozenset[str] = frozenset(mapfig.SLOTS),
+) -> dict[str, Any]:
+    """The map's data traces by slot (those in ``only``), shaped by role and layer switches;
+    an empty trace where a slot has nothing to show."""
     from dashboard.pages.home_panels import coloc_spec
 
     filled: dict[str, Any] = {}
     if viewer.can(Cap.TIPS_AGGREGATE):
         spec = coloc_spec(coloc)
-        if q.shows("heat"):
+        if q.shows("heat") and "heat" in only:
             if spec is not None:
                 cells = data.tips_near_venues(viewer, q, spec)["cells"]
             else:
                 cells = data.tip_density(viewer, q, bbox)
             filled["heat"] = heat_trace(cells, lang) if cells else None
-        if q.shows("hotspots"):
+        if q.shows("hotspots") and "hotspots" in only:
             filled["hotspots"] = hotspot_trace(data.hotspots(viewer, q), lang)
     for layer, key, colour in (
         ("lodging", "lodging", mapfig.LODGING_COLOUR),
         ("venue", "venues", mapfig.CLUSTER_VENUE),
     ):
-        if not (q.shows(key) and viewer.can(Cap.MAP_VIEW)):
+        if not (q.shows(key) and viewer.can(Cap.MAP_VIEW)) or key not in only:
             continue
         got = data.place_points(viewer, q, layer, bbox)
         label = t("lodging" if layer == "lodging" else "venues_layer", lang)
@@ -367,15 +373,16 @@ def data_slots(
         filled[f"{key.rstrip('s') if key == 'venues' else key}_clusters"] = mapfig.clusters(
             got["clusters"], label, colour, lang
         )
-    if q.shows("units") and viewer.can(Cap.MAP_VIEW):
+    if q.shows("units") and viewer.can(Cap.MAP_VIEW) and "units" in only:
         unit_rows = data.units(viewer, q.area)
         filled["units"] = unit_trace(unit_rows, lang) if unit_rows else None
-    filled["area"] = area_outline(sel, lang)
+    if "area" in only:
+        filled["area"] = area_outline(sel, lang)
     centre = _near(near)
-    if centre is not None:
+    if centre is not None and "ring" in only:
         ring, dot = circle_traces(centre[0], centre[1], centre[2], lang)
         filled["ring"], filled["centre"] = ring, dot
-    return mapfig.slot_traces(filled)
+    return {slot: filled.get(slot) or mapfig.empty(slot) for slot in mapfig.SLOTS if slot in only}
 
 
 @secure_callback(
@@ -433,15 +440,26 @@ def _render(
     """(figure or patch, map key)."""
     fc = data.admin_geojson(level, q.area)
     bbox = _viewport(view, key, fc)
-    traces = data_slots(viewer, q, lang, bbox=bbox, near=near, sel=sel, coloc=coloc)
+    trigger = dash.ctx.triggered_id
+    drawn_here = drawn == f"{key}:{lang}" and trigger != "lang"
+    if drawn_here and trigger == ids.HOME_MAP:
+        # a pan or zoom: only what depends on the viewport changes (the rest stays untouched,
+        # so plotly redraws nothing else)
+        patch = Patch()
+        n_admin = len(groups(fc))
+        moved = data_slots(viewer, q, lang, bbox=bbox, near=near, sel=sel, coloc=coloc,
+                           only=VIEWPORT_SLOTS)  # fmt: skip
+        for slot, trace in moved.items():
+            patch["data"][n_admin + mapfig.SLOTS.index(slot)] = trace.to_plotly_json()
+        return patch, dash.no_update
+    traces = list(data_slots(viewer, q, lang, bbox=bbox, near=near, sel=sel, coloc=coloc).values())
     counts = (
         data.area_counts(viewer, q, level)
         if q.shows("boundaries") and viewer.can(Cap.TIPS_AGGREGATE)
         else None
     )
-    trigger = dash.ctx.triggered_id
     fly = _near(near) if trigger == ids.HOME_NEAR else None
-    if drawn == f"{key}:{lang}" and trigger != "lang":
+    if drawn_here:
         patch = Patch()
         n_admin = len(groups(fc))
         for i, trace in enumerate(traces):
