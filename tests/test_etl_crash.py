@@ -45,15 +45,17 @@ def scratch(server_admin_url: str, settings: Settings) -> Iterator[tuple[str, En
         c.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
 
 
-def _tips_file(path: Path) -> None:
+def _tips_file(path: Path, version: int = 0) -> None:
+    """The tips; ``version`` > 0 marks every text with it, so each version changes every row."""
     rng = random.Random(3)
+    mark = f" (v{version})" if version else ""
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["id", "วันที่รับแจ้ง", "ประเภท", "รายละเอียด", "lat", "lon", "ความน่าเชื่อถือ"])
         for i in range(N_TIPS):
             w.writerow([
                 f"T{i:06d}", f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/2568 {rng.randint(0, 23)}:{rng.randint(10, 59)}",
-                rng.choice(["ยาเสพติด", "ลักทรัพย์", "บุคคลต้องสงสัย"]), f"แจ้งเหตุหมายเลข {i}",
+                rng.choice(["ยาเสพติด", "ลักทรัพย์", "บุคคลต้องสงสัย"]), f"แจ้งเหตุหมายเลข {i}{mark}",
                 f"{rng.uniform(13.6, 13.9):.6f}", f"{rng.uniform(100.4, 100.7):.6f}",
                 rng.choice(["B2", "C3", "A1", ""]),
             ])  # fmt: skip
@@ -101,6 +103,17 @@ def _state(eng: Engine) -> tuple[int, int, int, int]:
     return int(tips), int(dupes), int(running), int(inserted)
 
 
+def _versions(eng: Engine) -> int:
+    """How many file versions the tips' texts come from (a whole batch: at most one)."""
+    with eng.connect() as c:
+        n = c.execute(
+            text(
+                "SELECT count(DISTINCT coalesce(substring(text FROM ' \\(v\\d+\\)$'), '')) FROM tip"
+            )
+        ).scalar_one()
+    return int(n)
+
+
 def test_kill_9_mid_load(scratch: tuple[str, Engine], tmp_path: Path) -> None:
     url, eng = scratch
     path = tmp_path / "tips.csv"
@@ -111,7 +124,10 @@ def test_kill_9_mid_load(scratch: tuple[str, Engine], tmp_path: Path) -> None:
     duration = time.monotonic() - t0
     rng = random.Random(11)
     killed_mid_load = 0
-    for _ in range(TRIALS):
+    for trial in range(TRIALS):
+        # A new version of every row each time: a re-load of an unchanged file skips its rows
+        # (raw hash) and would finish before the kill; this one has all of them to write.
+        _tips_file(path, trial + 1)
         p = _loader(url, path)
         time.sleep(rng.uniform(0.1, duration * 1.05))
         finished = p.poll() is not None
@@ -124,6 +140,7 @@ def test_kill_9_mid_load(scratch: tuple[str, Engine], tmp_path: Path) -> None:
         assert running == 0  # a batch is visible only once committed, whole
         assert tips in (0, N_TIPS), f"partial batch visible: {tips} tips"
         assert inserted == tips
+        assert _versions(eng) <= 1, "rows of two file versions visible: a partial update"
     assert killed_mid_load >= TRIALS // 2
     _run_to_end(url, path)
     tips, dupes, running, inserted = _state(eng)
