@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -74,13 +75,16 @@ def admin_areas_geojson(
     bind: Bind, level: str, prefix: str = "", tolerance_deg: float = 0.001
 ) -> dict[str, Any]:
     """Admin areas of ``level`` under DOPA code ``prefix`` as a GeoJSON FeatureCollection
-    (EPSG:4326), simplified by ``tolerance_deg`` degrees for display."""
+    (EPSG:4326), simplified by ``tolerance_deg`` degrees for display; coordinates are written
+    to a tenth of the tolerance (no digits that the simplification already blurred)."""
     _check_level(level)
     _check_prefix(prefix)
+    tol = float(tolerance_deg)
+    decimals = min(7, max(3, math.ceil(-math.log10(tol / 10)))) if tol > 0 else 7
     with connect(bind) as conn:
         fc = conn.execute(
             sql("admin_areas_geojson"),
-            {"level": level, "prefix": prefix, "tolerance_deg": float(tolerance_deg)},
+            {"level": level, "prefix": prefix, "tolerance_deg": tol, "decimals": decimals},
         ).scalar_one()
     return fc if isinstance(fc, dict) else json.loads(fc)
 
