@@ -28,8 +28,8 @@ on the wire, headers included) of every request the page started before it settl
 
 Then a wheel zoom over the map, and a drag (pan); each is timed from the input event (the
 ``wheel`` / ``mouseup`` event on the page's clock) to the moment at which every callback it
-triggered (``home-map.relayoutData`` feeds them) has returned, the map's figure is applied
-and MapLibre is idle again (same conditions as above).
+triggered (``home-moved.data``, the map's relayouts filtered in the page, feeds them) has
+returned, the map's figure is applied and MapLibre is idle again (same conditions as above).
 
 Every non-loopback request is blocked and counted (it should be 0). Prints per-run figures,
 medians, the time of each callback of the first view, and the biggest responses.
@@ -321,14 +321,16 @@ def _first_view(page: Any, run: Run, reqs: dict[str, dict[str, Any]], t0: float)
 
 
 def _relayout_callbacks(base: str, cookies: list[dict[str, Any]]) -> int:
-    """How many callbacks take ``home-map.relayoutData`` as an input (what a pan/zoom fires)."""
+    """How many server callbacks a pan/zoom fires: those fed by ``home-moved.data`` (the
+    page's clientside filter passes the map's ``relayoutData`` on to it)."""
     import requests
 
     jar = {c["name"]: c["value"] for c in cookies}
     deps = requests.get(base + "/_dash-dependencies", cookies=jar, timeout=30).json()
     return sum(
-        any(i["id"] == "home-map" and i["property"] == "relayoutData" for i in d["inputs"])
+        any(i["id"] == "home-moved" and i["property"] == "data" for i in d["inputs"])
         for d in deps
+        if not d.get("clientside_function")
     )
 
 
@@ -453,7 +455,7 @@ def main() -> None:
             )
             state = _sign_in(browser, base, user[0], user[1])
             n_relayout = _relayout_callbacks(base, state["cookies"])
-            print(f"callbacks fed by home-map.relayoutData: {n_relayout}")
+            print(f"server callbacks fed by home-moved.data (a pan/zoom): {n_relayout}")
             runs = []
             for i in range(args.runs):
                 runs.append(one_run(browser, base, state, n_relayout))

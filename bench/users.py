@@ -15,7 +15,8 @@ room) between them:
 * **time**: pick another time window (1 h, 24 h, 7 days, 30 days, all);
 * **proximity**: click a random point of Bangkok (where the bench rows are) — or, one time in
   three once a centre is set, another radius;
-* **pan**: a pan/zoom of the map (``relayoutData``), one time in ten.
+* **pan**: a pan/zoom of the map (``relayoutData``, passed on as ``home-moved.data``), one
+  time in ten.
 
 An action is played as dash-renderer plays it: the callbacks whose inputs changed are found in
 the live app's ``GET /_dash-dependencies`` (nothing here lists them by hand), sent together
@@ -66,7 +67,8 @@ KIND_BY_OUTPUT: dict[str, tuple[str, ...]] = {
 KINDS = (*KIND_BY_OUTPUT, "other")
 # The inputs each action changes (component id and property as the page declares them)
 PROVINCE, LEVEL, WINDOW = "home-province.value", "home-level.value", "home-window.value"
-CLICK, RADIUS, RELAYOUT = "home-map.clickData", "home-near-radius.value", "home-map.relayoutData"
+# a pan/zoom: the map's relayoutData, as the page's clientside filter passes it on
+CLICK, RADIUS, RELAYOUT = "home-map.clickData", "home-near-radius.value", "home-moved.data"
 POLL_INPUT = "home-tick.n_intervals"
 WINDOWS = ("1h", "24h", "7d", "30d", "all")
 LEVELS = ("province", "district", "subdistrict")

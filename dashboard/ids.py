@@ -17,6 +17,7 @@ HOME_WINDOW_LABEL = "home-window-label"
 HOME_TICK = "home-tick"
 HOME_MARKER = "home-marker"
 HOME_VIEW = "home-view"
+HOME_MOVED = "home-moved"  # the user's pans and zooms (the map's relayouts, filtered in the page)
 HOME_NEAR = "home-near"
 HOME_NEAR_TITLE = "home-near-title"
 HOME_NEAR_ADDR = "home-near-addr"

@@ -231,8 +231,8 @@ def test_pan_refetches_the_viewport_and_remembers_it(
     chiang_mai = [[98.9, 18.85], [99.05, 18.85], [99.05, 18.7], [98.9, 18.7]]
     relayout = {"map.center": {"lon": 98.98, "lat": 18.79}, "map.zoom": 12,
                 "map._derived": {"coordinates": chiang_mai}}  # fmt: skip
-    values = {"home-query": query, "lang": "en", "home-map-key": drawn, "home-map": relayout}
-    out = _call(field, app_on_conn, "home-map.figure", values, "home-map.relayoutData")
+    values = {"home-query": query, "lang": "en", "home-map-key": drawn, "home-moved": relayout}
+    out = _call(field, app_on_conn, "home-map.figure", values, "home-moved.data")
     assert out["home-view"]["data"]["bbox"] == [98.9, 18.7, 99.05, 18.85]
     ops = out["home-map"]["figure"]["operations"]
     assert all(op["location"][0] == "data" for op in ops)  # the view is the user's own
@@ -249,15 +249,30 @@ def test_pan_refetches_the_viewport_and_remembers_it(
     assert len(heat) == 1 and sum(heat[0]["z"]) == 1  # the one tip of the viewport
     legend_click = {"hiddenlabels": ["x"]}  # other relayouts change nothing
     resp = post_callback(field, app_on_conn, callback_key(app_on_conn, "home-map.figure"),
-                         {**values, "home-map": legend_click}, "home-map.relayoutData")  # fmt: skip
+                         {**values, "home-moved": legend_click}, "home-moved.data")  # fmt: skip
     assert resp.status_code == 204
 
 
-def test_the_graphs_first_relayout_draws_the_map(app_on_conn: dash.Dash, field: Any) -> None:
-    # plotly reports its own first layout (autosize) before the page has any figure
+def test_only_pans_and_zooms_reach_the_server(app_on_conn: dash.Dash) -> None:
+    """plotly's own relayouts (autosize at the first drawing, legend clicks) stay in the
+    browser: the map's relayoutData feeds one clientside filter and no server callback."""
+    fed = [
+        (key, entry)
+        for key, entry in app_on_conn.callback_map.items()
+        if any(i["id"] == "home-map" and i["property"] == "relayoutData" for i in entry["inputs"])
+    ]
+    assert len(fed) == 1 and "callback" not in fed[0][1]  # clientside
+    assert fed[0][0] == "home-moved.data"
+
+
+def test_a_move_while_another_map_is_on_its_way_draws_that_map(
+    app_on_conn: dash.Dash, field: Any
+) -> None:
+    # Dash drops the answer of the request a newer one replaces: the newer one must draw
+    move = {"map.center": {"lon": 100.5, "lat": 13.7}, "map.zoom": 9}
     out = _call(field, app_on_conn, "home-map.figure",
-                {"home-query": {"level": "province"}, "lang": "th", "home-map": {"autosize": True}},
-                "home-map.relayoutData")  # fmt: skip
+                {"home-query": {"level": "province"}, "lang": "th", "home-moved": move,
+                 "home-map-key": "district:10:th"}, "home-moved.data")  # fmt: skip
     assert out["home-map-key"]["data"] == "province::th"
     assert len(out["home-map"]["figure"]["data"]) > 10
 

@@ -22,3 +22,15 @@
   }
   window.setInterval(attach, 800);
 })();
+
+/* The map's relayouts that are a user's pan or zoom (they carry the new zoom), for the server;
+   plotly's own ones (autosize at the first drawing, legend clicks) stay in the browser. */
+window.dash_clientside = Object.assign({}, window.dash_clientside);
+window.dash_clientside.sitaware = Object.assign({}, window.dash_clientside.sitaware, {
+  moved: function (relayout) {
+    if (relayout && typeof relayout === "object" && "map.zoom" in relayout) {
+      return relayout;
+    }
+    return window.dash_clientside.no_update;
+  },
+});

@@ -86,6 +86,7 @@ def layout(**_query: Any) -> html.Div:
         dcc.Store(id=ids.HOME_QUERY, data=DEFAULT_QUERY),
         dcc.Store(id=ids.HOME_MARKER),
         dcc.Store(id=ids.HOME_VIEW),
+        dcc.Store(id=ids.HOME_MOVED),
         dcc.Store(id=ids.HOME_MAP_KEY),
         dcc.Store(id=ids.HOME_AREA_SEL),
         dcc.Store(id=ids.HOME_NEAR),
@@ -395,7 +396,7 @@ def data_slots(
     Input("lang", "value"),
     Input(ids.HOME_MARKER, "data"),
     Input(ids.HOME_NEAR, "data"),
-    Input(ids.HOME_MAP, "relayoutData"),
+    Input(ids.HOME_MOVED, "data"),
     Input(ids.HOME_AREA_SEL, "data"),
     Input(ids.HOME_COLOC, "data"),
     State(ids.HOME_MAP_KEY, "data"),
@@ -414,16 +415,16 @@ def render_map(  # noqa: PLR0917 - one parameter per input of the callback
 ) -> tuple[Any, ...]:
     """The map: a full figure for a new area, level or language; otherwise only its data
     traces and the admin areas' counts are replaced (the view is left alone). A pan or zoom
-    (``relayoutData``) is remembered (centre, zoom, viewport) and refetches the viewport's
-    data in the same round trip."""
+    (the map's ``relayoutData``, passed on by ``home_moved`` in the browser) is remembered
+    (centre, zoom, viewport) and refetches the viewport's data in the same round trip."""
     lang, viewer, q = _lang(lang), current_viewer(), query_of(raw)
     level, note_key = _shown_level(q)
     note = t(note_key, lang) if note_key else ""
     key = f"{level}:{q.area}"
     moved = view
-    if dash.ctx.triggered_id == ids.HOME_MAP and drawn == f"{key}:{lang}":
-        # a pan or zoom of the map that is drawn (the graph's own first relayout, before
-        # any figure, must not stop the first drawing)
+    if dash.ctx.triggered_id == ids.HOME_MOVED and drawn == f"{key}:{lang}":
+        # a pan or zoom of the map that is drawn (one while another map is on its way draws
+        # that map: Dash drops the answer of the request this one replaces)
         moved = _view_of(relayout, key)
         if moved is None or moved == view:
             raise PreventUpdate
@@ -442,7 +443,7 @@ def _render(
     bbox = _viewport(view, key, fc)
     trigger = dash.ctx.triggered_id
     drawn_here = drawn == f"{key}:{lang}" and trigger != "lang"
-    if drawn_here and trigger == ids.HOME_MAP:
+    if drawn_here and trigger == ids.HOME_MOVED:
         # a pan or zoom: only what depends on the viewport changes (the rest stays untouched,
         # so plotly redraws nothing else)
         patch = Patch()
@@ -526,6 +527,17 @@ def _view_of(relayout: Any, key: str) -> dict[str, Any] | None:
         "zoom": relayout.get("map.zoom"),
         "bbox": _derived_bbox(relayout),
     }
+
+
+# Only a user's pan or zoom reaches the server: plotly also reports its own layout (autosize,
+# at the first drawing) and legend clicks as relayouts, and a request fired by those while the
+# first map is on its way would replace it with a second, identical one.
+dash.clientside_callback(
+    dash.ClientsideFunction(namespace="sitaware", function_name="moved"),
+    Output(ids.HOME_MOVED, "data"),
+    Input(ids.HOME_MAP, "relayoutData"),
+    prevent_initial_call=True,
+)
 
 
 @secure_callback(
