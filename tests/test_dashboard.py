@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import dash
+import plotly.graph_objects as go
 import pytest
 
 from dashboard.components.admin_map import admin_map_figure
@@ -172,8 +173,13 @@ def test_figure_builder_separates_official_and_approximate() -> None:
         ],
     }
     fig = admin_map_figure(fc, "en")
-    assert [tr.name for tr in fig.data] == ["Official boundary (OCHA/RTSD)", "Approximate outline"]
-    assert fig.layout.map.center.lon == pytest.approx(100.5)
+    assert [tr["name"] for tr in fig["data"]] == [
+        "Official boundary (OCHA/RTSD)",
+        "Approximate outline",
+    ]
+    assert fig["layout"]["map"]["center"]["lon"] == pytest.approx(100.5)
+    go.Figure(fig)  # a valid plotly figure
+    assert "template" not in fig["layout"]
 
 
 def test_blank_style_requests_nothing(dash_app: dash.Dash) -> None:
@@ -206,7 +212,7 @@ def test_hover_labels_escape_html_from_data() -> None:
             }
         ],
     }
-    data = admin_map_figure(fc, "th").data[0].customdata[0]
+    data = admin_map_figure(fc, "th")["data"][0]["customdata"][0]
     assert "<" not in data[0] and "&lt;a href=" in data[0]
 
 

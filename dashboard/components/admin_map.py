@@ -78,78 +78,79 @@ def admin_map_figure(
     uirevision: str = "admin",
     style: str = DEFAULT_STYLE_URL,
     counts: dict[str, int] | None = None,
-) -> go.Figure:
+) -> dict[str, Any]:
     """Choropleth of the areas in ``fc`` (GeoJSON FeatureCollection from geodata), names on
-    hover. Without ``counts`` the fill says where each outline comes from (official,
-    geoBoundaries, approximate); with tip ``counts`` per area code the fill shows them and the
-    outline colour keeps the source."""
-    fig = go.Figure()
+    hover, as a plotly figure dict (``data``, ``layout``). Without ``counts`` the fill says
+    where each outline comes from (official, geoBoundaries, approximate); with tip ``counts``
+    per area code the fill shows them and the outline colour keeps the source.
+
+    A plain dict, not a ``go.Figure``: plotly's objects deep-copy every GeoJSON coordinate on
+    the way in and again on the way out (~0.2 s for the country's provinces); here the outlines
+    are shared with ``fc``, which must not be changed afterwards."""
     name_key = "name_th" if lang == "th" else "name_en"
     other_key = "name_en" if lang == "th" else "name_th"
     zs, zmin, zmax = count_z(fc, counts)
+    data: list[dict[str, Any]] = []
     for (label_key, colour, feats), z in zip(groups(fc), zs, strict=True):
         label = t(label_key, lang)
         line = LINES.get(label_key, "#1f2937")
-        fig.add_trace(
-            go.Choroplethmap(
-                geojson={"type": "FeatureCollection", "features": feats},
-                locations=[f["id"] for f in feats],
-                z=z if counts is not None else [1] * len(feats),
-                zmin=zmin if counts is not None else None,
-                zmax=zmax if counts is not None else None,
-                featureidkey="id",
-                colorscale=COUNT_COLOURS if counts is not None else [[0, colour], [1, colour]],
-                showscale=False,
-                marker={
-                    "line": {
-                        "width": 0.8 if counts is None else 1.1,
-                        "color": "#1f2937" if counts is None else line,
-                    }
-                },
-                name=label,
-                showlegend=True,
-                # plotly renders a subset of HTML in hover labels: escape names from data files
-                customdata=[
-                    [
-                        escape(str(f["properties"][name_key])),
-                        escape(str(f["properties"][other_key])),
-                        escape(str(f["properties"]["code"])),
-                    ]
-                    for f in feats
-                ],
-                hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
-                    + t("code", lang)
-                    + " %{customdata[2]}"
-                    + ("" if counts is None else "<br>" + t("tips_count", lang) + " %{z:,}")
-                    + "<extra>"
-                    + label
-                    + "</extra>"
-                ),
-            )
-        )
+        trace = go.Choroplethmap(
+            locations=[f["id"] for f in feats],
+            z=z if counts is not None else [1] * len(feats),
+            zmin=zmin if counts is not None else None,
+            zmax=zmax if counts is not None else None,
+            featureidkey="id",
+            colorscale=COUNT_COLOURS if counts is not None else [[0, colour], [1, colour]],
+            showscale=False,
+            marker={
+                "line": {
+                    "width": 0.8 if counts is None else 1.1,
+                    "color": "#1f2937" if counts is None else line,
+                }
+            },
+            name=label,
+            showlegend=True,
+            # plotly renders a subset of HTML in hover labels: escape names from data files
+            customdata=[
+                [
+                    escape(str(f["properties"][name_key])),
+                    escape(str(f["properties"][other_key])),
+                    escape(str(f["properties"]["code"])),
+                ]
+                for f in feats
+            ],
+            hovertemplate=(
+                "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+                + t("code", lang)
+                + " %{customdata[2]}"
+                + ("" if counts is None else "<br>" + t("tips_count", lang) + " %{z:,}")
+                + "<extra>"
+                + label
+                + "</extra>"
+            ),
+        ).to_plotly_json()
+        trace["geojson"] = {"type": "FeatureCollection", "features": feats}
+        data.append(trace)
     center, zoom = view_for_bounds(*_bounds(fc))
-    fig.update_layout(
-        map={"style": style, "center": center, "zoom": zoom, "uirevision": uirevision},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        font={"family": FONT_FAMILY, "size": 15},
+    layout = {
+        "map": {"style": style, "center": center, "zoom": zoom, "uirevision": uirevision},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "font": {"family": FONT_FAMILY, "size": 15, "color": "#2a3f5f"},
         # hover labels do not inherit the layout font: without this, Thai shows as boxes
-        hoverlabel={"font": {"family": FONT_FAMILY, "size": 14}},
-        legend={
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 14}, "align": "left"},
+        "legend": {
             "x": 0.01,
             "y": 0.99,
             "bgcolor": "rgba(255,255,255,0.85)",
             "font": {"size": 13},
             "itemsizing": "constant",
         },
-        uirevision=uirevision,
-        # what plotly's default template gave the map (the template itself is left out below)
-        paper_bgcolor="white",
-        hovermode="closest",
-    )
-    fig.update_layout(font_color="#2a3f5f", hoverlabel_align="left")
-    # No template: dcc.Graph hands plotly a copy of the layout on every update (a pan or zoom
-    # included), and plotly redraws every layer of the map when the template object is a new
-    # one (about 1 s of rendering in software WebGL); without one, it redraws what changed.
-    fig.layout.template = None
-    return fig
+        "uirevision": uirevision,
+        # what plotly's default template gave the map; there is no template: dcc.Graph hands
+        # plotly a copy of the layout on every update (a pan or zoom included), and plotly
+        # redraws every layer of the map when the template is a new object (about 1 s in
+        # software WebGL); without one, it redraws what changed
+        "paper_bgcolor": "white",
+        "hovermode": "closest",
+    }
+    return {"data": data, "layout": layout}

@@ -477,13 +477,12 @@ def _render(
             patch["layout"]["map"]["zoom"] = zoom
         return patch, dash.no_update
     fig = admin_map_figure(fc, lang, uirevision=key, style=style_url(), counts=counts)
-    for trace in fig.data:
-        trace.visible = q.shows("boundaries")
-    for trace in traces:
-        fig.add_trace(trace)
+    for admin in fig["data"]:
+        admin["visible"] = q.shows("boundaries")
+    fig["data"].extend(trace.to_plotly_json() for trace in traces)
     kept = _kept_view(view, key)
     if kept is not None:  # a language switch keeps where the user had moved the map
-        fig.update_layout(map={"center": kept[0], "zoom": kept[1]})
+        fig["layout"]["map"].update(center=kept[0], zoom=kept[1])
     return fig, f"{key}:{lang}"
 
 

@@ -133,11 +133,12 @@ def _pin_figure(lon: float | None, lat: float | None, lang: str, province: str |
     level, prefix = ("district", province) if province else ("province", "")
     fig = admin_map_figure(data.admin_geojson(level, prefix), lang, style=style_url())
     if lon is not None and lat is not None:
-        fig.add_trace(
+        fig["data"].append(
             go.Scattermap(lon=[lon], lat=[lat], mode="markers",
                           marker={"size": 16, "color": "#b91c1c"}, name=t("review_pin", lang))
+            .to_plotly_json()
         )  # fmt: skip
-        fig.update_layout(map={"center": {"lon": lon, "lat": lat}, "zoom": 11})
+        fig["layout"]["map"].update(center={"lon": lon, "lat": lat}, zoom=11)
     return fig
 
 
