@@ -43,6 +43,18 @@ DEFAULT_QUERY = {
 }  # fmt: skip
 
 
+def _marker_now() -> str | None:
+    viewer = current_viewer() if in_guarded_request() else None
+    if viewer is None or not viewer.can(Cap.TIPS_AGGREGATE):
+        return None
+    return data.tip_marker(viewer)
+
+
+def _default_play_max() -> int:
+    q = query_of(DEFAULT_QUERY)
+    return max(1, len(filters.play_steps(q.since, q.until)))
+
+
 def _panel(*children: Any, extra_class: str = "") -> html.Div:
     return html.Div(className=f"sa-panel {extra_class}".strip(), children=list(children))
 
@@ -52,7 +64,7 @@ def _field(label_id: str, target: str) -> html.Label:
 
 
 def layout(**_query: Any) -> html.Div:
-    """Page layout; filled by callbacks (no database work here)."""
+    """Page layout; filled by callbacks (the only database work here is the live marker)."""
     if in_guarded_request() and not current_viewer().can(PAGE_CAPABILITY):
         return html.Div(html.P(t("forbidden_page", "th") + " / " + t("forbidden_page", "en")))
     from dashboard.pages import home_panels
@@ -73,8 +85,10 @@ def layout(**_query: Any) -> html.Div:
             html.Button(id=ids.HOME_PLAY_BTN, n_clicks=0, className="sa-button"),
             html.Span(id=ids.HOME_PLAY_LABEL, className="sa-note", role="status"),
         ]),
-        dcc.Slider(id=ids.HOME_PLAY, min=0, max=1, step=1, value=0, marks=None,
-                   updatemode="mouseup", allow_direct_input=False),
+        # the default window's steps: the playback callback does not run at page load, so the
+        # map does not wait for its (unchanged) step 0 to go round through the query store
+        dcc.Slider(id=ids.HOME_PLAY, min=0, max=_default_play_max(), step=1, value=0,
+                   marks=None, updatemode="mouseup", allow_direct_input=False),
         dcc.Interval(id=ids.HOME_PLAY_TICK, interval=PLAY_MS, disabled=True),
         _field(ids.HOME_LEVEL_LABEL, ids.HOME_LEVEL),
         dcc.RadioItems(id=ids.HOME_LEVEL, value="province", options=[], className="sa-radio"),
@@ -84,7 +98,9 @@ def layout(**_query: Any) -> html.Div:
         dcc.Interval(id=ids.HOME_TICK, interval=LIVE_MS),
         # the controls' starting values, so the map need not wait for a first round trip
         dcc.Store(id=ids.HOME_QUERY, data=DEFAULT_QUERY),
-        dcc.Store(id=ids.HOME_MARKER),
+        # the data's marker now: the live poll does not run at page load (the map would wait
+        # for it), and its first tick sees whether anything changed since the page was built
+        dcc.Store(id=ids.HOME_MARKER, data=_marker_now()),
         dcc.Store(id=ids.HOME_VIEW),
         dcc.Store(id=ids.HOME_MOVED),
         dcc.Store(id=ids.HOME_MAP_KEY),
@@ -544,6 +560,7 @@ dash.clientside_callback(
     Output(ids.HOME_MARKER, "data"),
     Input(ids.HOME_TICK, "n_intervals"),
     State(ids.HOME_MARKER, "data"),
+    prevent_initial_call=True,  # the layout holds the marker of the page's first view
 )
 def poll_tips(_n: Any, previous: Any) -> Any:
     """Every second: has any tip been added or changed, or a unit moved? Only then do the map

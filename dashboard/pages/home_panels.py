@@ -344,6 +344,7 @@ def _clicked_point(click: Any) -> tuple[float, float] | None:
     State(ids.HOME_NEAR_ADDR, "value"),
     State(ids.HOME_NEAR, "data"),
     State(ids.HOME_CLICK_MODE, "value"),
+    prevent_initial_call=True,  # no centre at page load: the map need not wait for one
 )
 def set_centre(  # noqa: PLR0917 - one parameter per input
     _clicks: Any, _submit: Any, click: Any, point: Any, radius: Any, address: Any,
@@ -496,6 +497,7 @@ def trend_sets_window(relayout: Any) -> Any:
     Input("lang", "value"),
     Input(ids.HOME_ERA, "value"),
     State(ids.HOME_PLAY, "value"),
+    prevent_initial_call=True,  # the layout holds the default window's steps
 )
 def playback(  # noqa: PLR0917 - one parameter per input
     _tick: Any, window: Any, start: Any, end: Any, lang: str, era: Any, value: Any
