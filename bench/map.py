@@ -214,20 +214,28 @@ def main() -> None:
     accounts.add_user(eng, name, "field", "bench-map-password-123!")
     token, _ = accounts.create_token(eng, name)
     rng = random.Random(1)  # noqa: S311
-    times = []
-    for _ in range(200):
+
+    def ask() -> float:
         lon, lat = 100.35 + rng.random() * 0.5, 13.55 + rng.random() * 0.4
         t0 = time.perf_counter()
         resp = client.get(
             f"/api/v1/nearby?lon={lon}&lat={lat}&radius=2000&n=10&tips=0",
             headers={"Authorization": f"Bearer {token}"},
         )
-        times.append((time.perf_counter() - t0) * 1000)
+        ms = (time.perf_counter() - t0) * 1000
         assert resp.status_code == 200, resp.data[:200]
         resp.close()
-    times.sort()
+        return ms
+
+    # warm-up, not counted: the app's start-up thread (gazetteer, outline index) is still
+    # loading for the first second or two, and the first requests fill the pool and caches
+    warm_until, warm = time.perf_counter() + 3.0, []
+    while time.perf_counter() < warm_until or len(warm) < 20:
+        warm.append(ask())
+    times = sorted(ask() for _ in range(200))
     print(
-        f"nearest-10 venues via GET /api/v1/nearby (200 requests): median "
+        f"nearest-10 venues via GET /api/v1/nearby (200 requests after {len(warm)} warm-up "
+        f"ones, whose median was {statistics.median(warm):.1f} ms): median "
         f"{statistics.median(times):.1f} ms, p95 {times[int(0.95 * len(times)) - 1]:.1f} ms"
     )
     with eng.begin() as c:
