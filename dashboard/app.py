@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None, bind: Bind | None = None) -> da
     )
     from dashboard.api import v1
     from dashboard.auth import views
-    from dashboard.pages import home, home_panels, review  # noqa: F401
+    from dashboard.pages import home, home_detail, home_panels, review  # noqa: F401
 
     app.server.register_blueprint(views.bp)
     app.server.register_blueprint(v1.bp)

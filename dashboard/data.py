@@ -203,6 +203,11 @@ def place_points(viewer: Viewer, q: MapQuery, layer: str, bbox: Bbox) -> dict[st
     return tips.place_points(bind(), viewer, layer, bbox=bbox, area=q.area)
 
 
+def place_detail(viewer: Viewer, layer: str, place_id: int) -> dict[str, Any] | None:
+    """One venue or lodging site in full, shaped by ``viewer``'s role (never cached)."""
+    return tips.place_detail(bind(), viewer, layer, place_id)
+
+
 def nearby(
     viewer: Viewer, lon: float, lat: float, radius_m: float, since: dt.datetime | None
 ) -> dict[str, Any]:

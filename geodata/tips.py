@@ -309,6 +309,30 @@ PLACE_LAYERS = {
     "lodging": ("place_points_lodging", "place_clusters_lodging"),
 }
 MAX_PLACE_POINTS = 5_000
+# A place's contact and licence details (and the agency's own record id) are for those who plan
+# and command patrols; field units see what the place is and where.
+PLACE_PRIVATE_FIELDS = ("contact", "licence_no", "licence_expires", "source_id")
+PLACE_DETAIL = {"venue": "place_detail_venue", "lodging": "place_detail_lodging"}
+
+
+def place_detail(bind: Bind, viewer: Viewer, layer: str, place_id: int) -> dict[str, Any] | None:
+    """One venue (``layer="venue"``) or lodging site (``"lodging"``) in full, for the map's
+    details panel, shaped by role: contact, licence and the source's record id only with
+    ``coverage.plan``. None when there is no such place. Raises ForbiddenError without
+    ``map.view``."""
+    if not viewer.can(Cap.MAP_VIEW):
+        raise ForbiddenError("map.view is required to see places")
+    if layer not in PLACE_DETAIL:
+        raise ValueError(f"layer must be one of {', '.join(PLACE_DETAIL)}, not {layer!r}")
+    with connect(bind) as conn:
+        row = conn.execute(sql(PLACE_DETAIL[layer]), {"id": int(place_id)}).mappings().first()
+    if row is None:
+        return None
+    out = dict(row)
+    if not viewer.can(Cap.COVERAGE):
+        for name in PLACE_PRIVATE_FIELDS:
+            out.pop(name, None)
+    return out
 
 
 def place_points(

@@ -57,6 +57,8 @@ def venue_points(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:
                 escape(str(r.get(name_key) or r.get(other_key) or "")),
                 escape(category_label(str(r.get("category") or "other"), lang)),
                 r.get("sensitivity") or "",
+                "venue",  # what and which, for the details panel
+                r.get("id"),
             ]
             for r in rows
         ],
@@ -78,7 +80,7 @@ def lodging_points(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:
         name=label,
         customdata=[
             [escape(str(r.get(name_key) or r.get(other_key) or "")),
-             escape(str(r.get("category") or ""))]
+             escape(str(r.get("category") or "")), "lodging", r.get("id")]
             for r in rows
         ],
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra>" + label + "</extra>",

@@ -40,7 +40,10 @@ MAX_CATEGORIES_SHOWN = 12
 
 def panels() -> list[html.Div]:
     """The side panels under the map controls."""
+    from dashboard.pages.home_detail import detail_panel
+
     return [
+        detail_panel(),
         html.Div(
             className="sa-panel",
             children=[
