@@ -72,6 +72,8 @@ VENUES = (
 NAME_PARTS = ("ศรี", "สุข", "ทอง", "สวัสดิ์", "มงคล", "ประชา", "รุ่งเรือง", "สามัคคี", "นิมิต",
               "เจริญ", "พัฒนา", "ราษฎร์", "บูรณะ", "วิทยา", "ธรรม", "สันติ", "ชัย", "นคร")  # fmt: skip
 LODGING_TYPES = (("โรงแรม", 0.55), ("เกสต์เฮาส์", 0.2), ("โฮสเทล", 0.15), ("อพาร์ทเมนท์", 0.1))
+LODGING_TYPES_EN = {"โรงแรม": "hotel", "เกสต์เฮาส์": "guesthouse", "โฮสเทล": "hostel",
+                    "อพาร์ทเมนท์": "apartment"}  # fmt: skip
 
 
 @dataclass
@@ -157,7 +159,7 @@ def lodging_rows(rng: random.Random, places: _Places, n: int) -> list[list[str]]
             [
                 f"DEMO-L{i:05d}",
                 f"{kind}{_name(rng)} (สาธิต)",
-                f"Demo {kind} {i}",
+                f"Demo {LODGING_TYPES_EN[kind]} {i}",  # an English name in English
                 _address(rng, places.g, a),
                 f"{lat:.6f}" if with_point else "",
                 f"{lon:.6f}" if with_point else "",
