@@ -130,6 +130,7 @@ def test_playback_slider_steps_through_the_window(app_on_conn: dash.Dash, field:
                 "home-window.value")  # fmt: skip
     n = out["home-play"]["max"]
     assert n == 8 and out["home-play"]["value"] == 0  # 7 days touch 8 Bangkok dates
+    assert out["home-play"]["marks"] is None  # an explicit null: no numbered steps
     tick = _call(field, app_on_conn, "home-play.max",
                  {"home-window": "7d", "home-play": n, "home-play-tick": 3},
                  "home-play-tick.n_intervals")  # fmt: skip

@@ -514,9 +514,9 @@ def playback(  # noqa: PLR0917 - one parameter per input
     if dash.ctx.triggered_id == ids.HOME_PLAY_TICK:
         v = value if isinstance(value, int) and 0 <= value <= n else 0
         return dash.no_update, dash.no_update, (v % n) + 1 if n else 0
-    # no marks: their labels overflow a narrow panel; the label beside the button says
-    # which step is shown
-    return max(1, n), {}, 0
+    # no marks (an explicit None: an empty dict makes the slider number every step); their
+    # labels overflow a narrow panel, and the label beside the button says which step is shown
+    return max(1, n), None, 0
 
 
 @secure_callback(
