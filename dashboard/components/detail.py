@@ -7,6 +7,7 @@ from typing import Any
 
 from dash import html
 
+from dashboard.components.mapfig import first_point
 from dashboard.fmt import date_text, datetime_text
 from dashboard.i18n import category_label, t
 
@@ -16,9 +17,7 @@ PLACE_LAYERS = ("venue", "lodging")
 def picked_place(click: Any) -> tuple[str, int] | None:
     """(layer, id) of the venue or lodging point a map click picked (its last two custom data),
     or None for anything else (an area, a cluster, a tip cell, a malformed event)."""
-    pts = click.get("points") if isinstance(click, dict) else None
-    point = pts[0] if isinstance(pts, list) and pts and isinstance(pts[0], dict) else {}
-    custom = point.get("customdata")
+    custom = first_point(click).get("customdata")
     if not isinstance(custom, list) or len(custom) < 2:
         return None
     layer, place_id = custom[-2], custom[-1]

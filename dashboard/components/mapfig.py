@@ -33,6 +33,12 @@ LODGING_COLOUR = "#8c510a"
 CLUSTER_VENUE = "#0b5394"
 
 
+def first_point(click: Any) -> dict[str, Any]:
+    """The first point of a plotly click event ({} when there is none)."""
+    pts = click.get("points") if isinstance(click, dict) else None
+    return pts[0] if isinstance(pts, list) and pts and isinstance(pts[0], dict) else {}
+
+
 def empty(slot: str) -> go.Scattermap:
     """A trace that draws nothing (keeps the slot)."""
     return go.Scattermap(lon=[], lat=[], name=slot, showlegend=False, hoverinfo="skip")

@@ -459,34 +459,31 @@ def _render(
     bbox = _viewport(view, key, fc)
     trigger = dash.ctx.triggered_id
     drawn_here = drawn == f"{key}:{lang}" and trigger != "lang"
-    if drawn_here and trigger == ids.HOME_MOVED:
-        # a pan or zoom: only what depends on the viewport changes (the rest stays untouched,
-        # so plotly redraws nothing else)
+    # a pan or zoom changes only what depends on the viewport: the rest stays untouched, so
+    # plotly redraws nothing else
+    panned = drawn_here and trigger == ids.HOME_MOVED
+    slots = data_slots(viewer, q, lang, bbox=bbox, near=near, sel=sel, coloc=coloc,
+                       only=VIEWPORT_SLOTS if panned else frozenset(mapfig.SLOTS))  # fmt: skip
+    if drawn_here:
         patch = Patch()
         n_admin = len(groups(fc))
-        moved = data_slots(viewer, q, lang, bbox=bbox, near=near, sel=sel, coloc=coloc,
-                           only=VIEWPORT_SLOTS)  # fmt: skip
-        for slot, trace in moved.items():
+        for slot, trace in slots.items():
             patch["data"][n_admin + mapfig.SLOTS.index(slot)] = trace.to_plotly_json()
-        return patch, dash.no_update
-    traces = list(data_slots(viewer, q, lang, bbox=bbox, near=near, sel=sel, coloc=coloc).values())
+        if panned:
+            return patch, dash.no_update
     counts = (
         data.area_counts(viewer, q, level)
         if q.shows("boundaries") and viewer.can(Cap.TIPS_AGGREGATE)
         else None
     )
-    fly = _near(near) if trigger == ids.HOME_NEAR else None
     if drawn_here:
-        patch = Patch()
-        n_admin = len(groups(fc))
-        for i, trace in enumerate(traces):
-            patch["data"][n_admin + i] = trace.to_plotly_json()
         zs, _, zmax = count_z(fc, counts)
         for i, z in enumerate(zs):
             patch["data"][i]["visible"] = q.shows("boundaries")
             if counts is not None:
                 patch["data"][i]["z"] = z
                 patch["data"][i]["zmax"] = zmax
+        fly = _near(near) if trigger == ids.HOME_NEAR else None
         if fly is not None:
             zoom = max(8.0, min(17.0, 15.0 - math.log2(fly[2] / 250)))
             patch["layout"]["map"]["center"] = {"lon": fly[0], "lat": fly[1]}
@@ -495,7 +492,7 @@ def _render(
     fig = admin_map_figure(fc, lang, uirevision=key, style=style_url(), counts=counts)
     for admin in fig["data"]:
         admin["visible"] = q.shows("boundaries")
-    fig["data"].extend(trace.to_plotly_json() for trace in traces)
+    fig["data"].extend(trace.to_plotly_json() for trace in slots.values())
     kept = _kept_view(view, key)
     if kept is not None:  # a language switch keeps where the user had moved the map
         fig["layout"]["map"].update(center=kept[0], zoom=kept[1])

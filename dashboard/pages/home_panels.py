@@ -21,6 +21,7 @@ from dashboard.auth.guard import current_viewer
 from dashboard.auth.policy import secure_callback
 from dashboard.components import filters
 from dashboard.components.layers import VENUE_COLOURS
+from dashboard.components.mapfig import first_point
 from dashboard.components.nearby import metres, panel
 from dashboard.components.tables import table
 from dashboard.components.trend import trend_figure
@@ -313,23 +314,17 @@ def send_to_report(_n: Any, name: Any, sel: Any, raw: Any, lang: str) -> Any:
 # --- proximity ------------------------------------------------------------------------------
 
 
-def _first_point(click: Any) -> dict[str, Any]:
-    """The first point of a plotly click event ({} when there is none)."""
-    pts = click.get("points") if isinstance(click, dict) else None
-    return pts[0] if isinstance(pts, list) and pts and isinstance(pts[0], dict) else {}
-
-
 def _picked_name(click: Any) -> str:
     """The name a picked venue, lodging site or unit carries (its first custom datum), as
     text: the panel shows it as the centre of the search."""
-    custom = _first_point(click).get("customdata")
+    custom = first_point(click).get("customdata")
     first = custom[0] if isinstance(custom, list) and custom else ""
     return html_unescape(str(first))[:120] if isinstance(first, str) else ""
 
 
 def _clicked_point(click: Any) -> tuple[float, float] | None:
     """(lon, lat) of a clicked feature that has a position (not an area)."""
-    p = _first_point(click)
+    p = first_point(click)
     try:
         return float(p["lon"]), float(p["lat"])
     except (KeyError, TypeError, ValueError):
@@ -462,7 +457,7 @@ def render_trend(
 def trend_picks_category(click: Any, current: Any) -> Any:
     """Click a line of the trend chart: the map and lists keep only its category (click it
     again to keep all)."""
-    cat = _first_point(click).get("customdata")
+    cat = first_point(click).get("customdata")
     cat = cat[0] if isinstance(cat, list) and cat else cat
     if not isinstance(cat, str) or not 0 < len(cat) <= 120:
         return dash.no_update
