@@ -6,7 +6,9 @@ Functions that return tips take the viewer: the shaping by role happens in geoda
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
@@ -18,7 +20,7 @@ from dashboard.components.filters import MapQuery
 from geodata import db, queries, tips
 from geodata.codes import LEVEL_OF_LENGTH
 from geodata.db import Bind
-from geodata.roles import Viewer
+from geodata.roles import Cap, Viewer
 from geodata.settings import get_settings
 
 P = ParamSpec("P")
@@ -50,8 +52,9 @@ def ttl_cache(seconds: float) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 
 SHARED_TTL = 30.0  # seconds; any new tip, load or unit position ends it sooner
-SHARED_MAX = 512
-_shared: dict[Any, tuple[float, Any]] = {}
+SHARED_MAX = 1024  # answers kept per process, the least recently used dropped first
+_shared: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
+_shared_lock = threading.Lock()
 
 
 def _version() -> str:
@@ -64,39 +67,46 @@ def _version() -> str:
     return str(flask.g.sitaware_data_version)
 
 
-def shared(fn: Callable[..., R]) -> Callable[..., R]:
-    """Share the answer of an aggregate query between everyone asking the same thing.
+def shared(*shaping: Cap) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Share the answer of a query between everyone asking the same thing.
 
     Every open page asks again each time tips change, and fifty people looking at the same
     area ask the same questions: the first one is computed, the rest read it. The key holds
-    the viewer's capabilities (a role sees only its own shape of the data), the question (the
-    ``MapQuery`` with the moving window's start taken to the 10 seconds, so pages opened a
-    moment apart share it) and the data's version, so a new tip is never hidden by the
-    cache. The role is still checked by geodata on every computation."""
 
-    @wraps(fn)
-    def wrapper(viewer: Viewer, q: MapQuery, *args: Any, **kwargs: Any) -> R:
-        q = _settled(q)
-        asked = (args, tuple(sorted(kwargs.items())))
-        key = (fn.__name__, id(bind()), viewer.capabilities, q, asked, _version())
-        now = time.monotonic()
-        hit = _shared.get(key)
-        if hit is not None and now - hit[0] < SHARED_TTL:
-            return hit[1]  # type: ignore[no-any-return]
-        value = fn(viewer, q, *args, **kwargs)
-        if len(_shared) >= SHARED_MAX:
-            _shared.clear()
-        _shared[key] = (now, value)
-        return value
+    - ``shaping``: the capabilities that decide the answer's shape and the right to it (a
+      role sees only its own shape of the data). Viewers who hold the same of them get the
+      same answer; one who lacks a capability the query needs never shares a key with one who
+      holds it, so geodata's check runs for them and refuses;
+    - the question: the ``MapQuery`` without what only changes the drawing (level shown,
+      layers switched on, era of the dates): the functions shared here read only what selects
+      tips and places. A rolling window's start moves in steps (``filters.window_span``), so
+      pages opened a moment apart ask the same;
+    - the data's version, so a new tip, load or unit position is never hidden by the cache."""
 
-    return wrapper
+    def deco(fn: Callable[..., R]) -> Callable[..., R]:
+        @wraps(fn)
+        def wrapper(viewer: Viewer, q: MapQuery, *args: Any, **kwargs: Any) -> R:
+            held = frozenset(c for c in shaping if viewer.can(c))
+            question = replace(q, level="", layers=frozenset(), be=False)
+            asked = (args, tuple(sorted(kwargs.items())))
+            key = (fn.__name__, id(bind()), held, question, asked, _version())
+            now = time.monotonic()
+            with _shared_lock:
+                hit = _shared.get(key)
+                if hit is not None and now - hit[0] < SHARED_TTL:
+                    _shared.move_to_end(key)
+                    return hit[1]  # type: ignore[no-any-return]
+            value = fn(viewer, q, *args, **kwargs)
+            with _shared_lock:
+                _shared[key] = (now, value)
+                _shared.move_to_end(key)
+                while len(_shared) > SHARED_MAX:
+                    _shared.popitem(last=False)
+            return value
 
+        return wrapper
 
-def _settled(q: MapQuery) -> MapQuery:
-    """The query with a moving window's start taken down to the 10 seconds."""
-    if q.since is None or q.window == "custom" or q.until is not None:
-        return q
-    return replace(q, since=q.since.replace(second=q.since.second // 10 * 10, microsecond=0))
+    return deco
 
 
 def bind() -> Bind:
@@ -137,7 +147,7 @@ def data_sources() -> list[queries.DataSource]:
     return queries.data_sources(bind())
 
 
-@shared
+@shared(Cap.TIPS_AGGREGATE)
 def tip_counts(viewer: Viewer, q: MapQuery, area: str | None = None) -> list[tuple[str, int]]:
     """Tips per category in the query's area (or ``area``), window and categories."""
     return tips.tip_counts(
@@ -146,7 +156,7 @@ def tip_counts(viewer: Viewer, q: MapQuery, area: str | None = None) -> list[tup
     )  # fmt: skip
 
 
-@shared
+@shared(Cap.TIPS_AGGREGATE)
 def tip_trend(
     viewer: Viewer, q: MapQuery, area: str | None = None
 ) -> list[tuple[dt.date, str, int]]:
@@ -162,7 +172,7 @@ def tip_marker(viewer: Viewer) -> str:
     return tips.tip_marker(bind(), viewer)
 
 
-@shared
+@shared(Cap.TIPS_RECORDS, Cap.TIPS_TEXT)
 def tip_records(viewer: Viewer, q: MapQuery, limit: int = 20) -> list[dict[str, Any]]:
     """Newest tips in the query's area and window, shaped by ``viewer``'s role."""
     return tips.tip_records(
@@ -185,7 +195,7 @@ Bbox = tuple[float, float, float, float]
 HEAT_CELLS_ACROSS = 150
 
 
-@shared
+@shared(Cap.TIPS_AGGREGATE)
 def tip_density(viewer: Viewer, q: MapQuery, bbox: Bbox) -> list[tuple[float, float, int]]:
     """Tip counts per grid cell in the viewport (aggregates: tips.aggregate), the cell size
     following the viewport's span. The heat covers the whole viewport, across area borders:
@@ -197,7 +207,7 @@ def tip_density(viewer: Viewer, q: MapQuery, bbox: Bbox) -> list[tuple[float, fl
     )  # fmt: skip
 
 
-@shared
+@shared(Cap.MAP_VIEW)
 def place_points(viewer: Viewer, q: MapQuery, layer: str, bbox: Bbox) -> dict[str, Any]:
     """Venues or lodging in the viewport: points when few enough, else counted grid cells."""
     return tips.place_points(bind(), viewer, layer, bbox=bbox, area=q.area)
@@ -299,7 +309,7 @@ def retry_batch(viewer: Viewer, batch_id: int) -> Any:
     return report
 
 
-@shared
+@shared(Cap.TIPS_AGGREGATE)
 def hotspots(viewer: Viewer, q: MapQuery) -> list[Any]:
     """Gi* hotspots of tips (H3 cells; counts only) in the query's area, window, categories
     (shared: the map and the ranked list ask the same)."""
@@ -353,7 +363,7 @@ def clear_caches() -> None:
 # --- areas, filters, alerts ----------------------------------------------------------------
 
 
-@shared
+@shared(Cap.TIPS_AGGREGATE)
 def area_counts(viewer: Viewer, q: MapQuery, level: str) -> dict[str, int]:
     """Tips per admin unit of ``level`` in the query's area and window (a choropleth)."""
     from geodata import areas

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import Connection, Engine, Executable, create_engine
 
 from geodata import localdb
 from geodata.settings import Settings, get_settings
@@ -69,3 +70,15 @@ def connect(bind: Bind) -> Iterator[Connection]:
             yield conn
     else:
         yield bind
+
+
+def tuples(conn: Connection, stmt: Executable, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``stmt`` as the driver's plain tuples, in column order. For large numeric
+    answers (50,000 heat cells): SQLAlchemy's Row objects and a conversion per value cost more
+    than the query itself, so the statement casts its columns to the Python types wanted."""
+    result = conn.execute(stmt, params)
+    try:
+        cursor = result.cursor
+        return list(cursor.fetchall()) if cursor is not None and cursor.description else []
+    finally:
+        result.close()

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import text
 
 from geodata.codes import check_area
-from geodata.db import Bind, connect
+from geodata.db import Bind, connect, tuples
 from geodata.errors import ForbiddenError
 from geodata.extent import MAX_LAT, MAX_LON, MIN_LAT, MIN_LON
 from geodata.queries import sql
@@ -290,7 +290,7 @@ def tip_density(
                 **window_parts(since, until, weeks=weeks),
                 **out,
             }
-            rows = conn.execute(sql("tip_density_cells"), params).all()
+            rows = tuples(conn, sql("tip_density_cells"), params)
         else:
             params = {"since": since, "until": until, "cell_deg": cell, **_cell_range(box, cell)}
             if cats:
@@ -299,8 +299,8 @@ def tip_density(
                 stmt, params = "tip_density", {**params, "prefix": prefix}
             else:
                 stmt = "tip_density_all"
-            rows = conn.execute(sql(stmt), params).all()
-    return [(float(r.lon), float(r.lat), int(r.n)) for r in rows]
+            rows = tuples(conn, sql(stmt), params)
+    return rows  # (float8, float8, bigint) from the statements: no conversion per cell
 
 
 # Layers place_points serves: layer -> (points statement, clusters statement)

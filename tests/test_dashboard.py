@@ -284,6 +284,7 @@ def test_partial_plotly_bundle_matches_plotly_and_the_traces_drawn() -> None:
     assert js.startswith(f"/**\n* plotly.js v{get_plotlyjs_version()} ")
     source = "\n".join(p.read_text(encoding="utf-8") for p in BUNDLE.parents[1].rglob("*.py"))
     drawn = {name.lower() for name in re.findall(r"\bgo\.([A-Z][a-z]+)\(", source)}
+    drawn |= set(re.findall(r"\btrace\(\s*\"([a-z]+)\"", source))  # components.layers.trace
     drawn -= {"figure"}
     assert drawn >= {"scattermap", "choroplethmap", "densitymap", "scatter"}
     for trace in drawn:

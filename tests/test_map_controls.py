@@ -12,6 +12,8 @@ from dashboard.components import filters
 from dashboard.fmt import BANGKOK, date_text, datetime_text
 
 NOW = dt.datetime(2026, 11, 26, 5, 30, tzinfo=dt.UTC)  # 12:30 in Bangkok
+# the 30-day window starts 30 days before the hour under way (its start moves in steps)
+SINCE_30D = dt.datetime(2026, 10, 27, 5, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize(
@@ -24,7 +26,7 @@ def test_forged_values_fall_back(forged: Any) -> None:
         category_values=forged, layer_values=forged, era=forged, now=NOW,
     )  # fmt: skip
     assert q.level == "province" and q.area == "" and q.window == "30d"
-    assert q.since == NOW - dt.timedelta(days=30) and q.until is None
+    assert q.since == SINCE_30D and q.until is None
     assert q.be is False
     assert q.layers == frozenset(filters.DEFAULT_LAYERS) or q.layers == frozenset()
 
@@ -36,6 +38,27 @@ def test_layers_and_categories_are_allow_listed() -> None:
     )  # fmt: skip
     assert q.layers == {"heat", "venues"}
     assert q.categories == ("ลักทรัพย์",)
+
+
+@pytest.mark.parametrize(
+    ("window", "step_s"), [("1h", 5), ("24h", 120), ("7d", 840), ("30d", 3600)]
+)
+def test_rolling_windows_start_in_steps(window: str, step_s: int) -> None:
+    """People who open the same window within one step ask the same question (shared answers);
+    the window never reaches back more than 1/720 of its length further, and stays open."""
+    hours = filters.WINDOWS[window]
+    assert hours is not None
+    length = dt.timedelta(hours=hours)
+    starts = set()
+    base = dt.datetime.fromtimestamp(int(NOW.timestamp()) // step_s * step_s, dt.UTC)
+    for s in range(0, 2 * step_s, max(1, step_s // 10)):
+        now = base + dt.timedelta(seconds=s)
+        key, since, until = filters.window_span(window, now=now)
+        assert key == window and until is None and since is not None
+        assert now - length - dt.timedelta(seconds=step_s) < since <= now - length
+        assert int(since.timestamp()) % step_s == 0
+        starts.add(since)
+    assert len(starts) == 2  # two steps in 2 × step_s seconds
 
 
 def test_custom_range_is_bangkok_days_both_included() -> None:
@@ -62,7 +85,7 @@ def test_playback_steps_hours_or_days() -> None:
     q = filters.query(window="30d", play=31, now=NOW)
     assert (q.since, q.until) == days[-1]
     for odd in (999, -1, True, "3", 2.0):
-        assert filters.query(window="30d", play=odd, now=NOW).since == NOW - dt.timedelta(days=30)
+        assert filters.query(window="30d", play=odd, now=NOW).since == SINCE_30D
 
 
 def test_step_labels_follow_language_and_era() -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-import plotly.graph_objects as go
-
 from dashboard.components.basemap import DEFAULT_STYLE_URL, FONT_FAMILY, view_for_bounds
+from dashboard.components.layers import trace
 from dashboard.i18n import t
 
 # geom_source → (legend key, fill colour); unknown sources are drawn as approximate.
@@ -94,7 +93,8 @@ def admin_map_figure(
     for (label_key, colour, feats), z in zip(groups(fc), zs, strict=True):
         label = t(label_key, lang)
         line = LINES.get(label_key, "#1f2937")
-        trace = go.Choroplethmap(
+        admin = trace(
+            "choroplethmap",
             locations=[f["id"] for f in feats],
             z=z if counts is not None else [1] * len(feats),
             zmin=zmin if counts is not None else None,
@@ -128,9 +128,9 @@ def admin_map_figure(
                 + label
                 + "</extra>"
             ),
-        ).to_plotly_json()
-        trace["geojson"] = {"type": "FeatureCollection", "features": feats}
-        data.append(trace)
+        )
+        admin["geojson"] = {"type": "FeatureCollection", "features": feats}
+        data.append(admin)
     center, zoom = view_for_bounds(*_bounds(fc))
     layout = {
         "map": {"style": style, "center": center, "zoom": zoom, "uirevision": uirevision},

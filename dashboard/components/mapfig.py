@@ -12,9 +12,7 @@ import math
 from html import escape
 from typing import Any
 
-import plotly.graph_objects as go
-
-from dashboard.components.layers import VENUE_COLOURS
+from dashboard.components.layers import VENUE_COLOURS, trace
 from dashboard.i18n import category_label, t
 
 SLOTS = (
@@ -39,16 +37,17 @@ def first_point(click: Any) -> dict[str, Any]:
     return pts[0] if isinstance(pts, list) and pts and isinstance(pts[0], dict) else {}
 
 
-def empty(slot: str) -> go.Scattermap:
+def empty(slot: str) -> dict[str, Any]:
     """A trace that draws nothing (keeps the slot)."""
-    return go.Scattermap(lon=[], lat=[], name=slot, showlegend=False, hoverinfo="skip")
+    return trace("scattermap", lon=[], lat=[], name=slot, showlegend=False, hoverinfo="skip")
 
 
-def venue_points(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:
+def venue_points(rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """Venues as one trace, coloured by category (the legend chips are in the layer panel)."""
     name_key, other_key = ("name_th", "name_en") if lang == "th" else ("name_en", "name_th")
     label = t("venues_layer", lang)
-    return go.Scattermap(
+    return trace(
+        "scattermap",
         lon=[r["lon"] for r in rows],
         lat=[r["lat"] for r in rows],
         mode="markers",
@@ -74,11 +73,11 @@ def venue_points(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:
     )
 
 
-def lodging_points(rows: list[dict[str, Any]], lang: str) -> go.Scattermap:
+def lodging_points(rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """Lodging sites, one colour."""
     name_key, other_key = ("name_th", "name_en") if lang == "th" else ("name_en", "name_th")
     label = t("lodging", lang)
-    return go.Scattermap(
+    return trace("scattermap",
         lon=[r["lon"] for r in rows],
         lat=[r["lat"] for r in rows],
         mode="markers",
@@ -98,7 +97,8 @@ def clusters(cells: list[tuple[float, float, int]], label: str, colour: str, lan
     if not cells:
         return None
     biggest = max(n for _, _, n in cells)
-    return go.Scattermap(
+    return trace(
+        "scattermap",
         lon=[c[0] for c in cells],
         lat=[c[1] for c in cells],
         mode="markers+text",
@@ -114,14 +114,15 @@ def clusters(cells: list[tuple[float, float, int]], label: str, colour: str, lan
     )
 
 
-def outline(rings: list[list[tuple[float, float]]], label: str) -> go.Scattermap:
+def outline(rings: list[list[tuple[float, float]]], label: str) -> dict[str, Any]:
     """The selected area's outline (rings of lon/lat; None separates them)."""
     lon: list[float | None] = []
     lat: list[float | None] = []
     for ring in rings:
         lon += [p[0] for p in ring] + [None]
         lat += [p[1] for p in ring] + [None]
-    return go.Scattermap(
+    return trace(
+        "scattermap",
         lon=lon,
         lat=lat,
         mode="lines",

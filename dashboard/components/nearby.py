@@ -6,9 +6,9 @@ import math
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import plotly.graph_objects as go
 from dash import html
 
+from dashboard.components.layers import trace
 from dashboard.i18n import category_label, t
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -31,7 +31,7 @@ def metres(m: float, lang: str) -> str:
     return f"{m:,.0f} {unit_m}" if m < 1000 else f"{m / 1000:,.1f} {unit_km}"
 
 
-def circle_traces(lon: float, lat: float, radius_m: float, lang: str) -> list[go.Scattermap]:
+def circle_traces(lon: float, lat: float, radius_m: float, lang: str) -> list[dict[str, Any]]:
     """The search circle and its centre."""
     pts = 72
     dlat = radius_m / 110_540
@@ -40,11 +40,11 @@ def circle_traces(lon: float, lat: float, radius_m: float, lang: str) -> list[go
     ring_lat = [lat + dlat * math.sin(2 * math.pi * i / pts) for i in range(pts + 1)]
     label = t("near_title", lang)
     return [
-        go.Scattermap(
+        trace("scattermap",
             lon=ring_lon, lat=ring_lat, mode="lines", line={"width": 2, "color": "#1d4ed8"},
             fill="toself", fillcolor="rgba(29,78,216,0.08)", name=label, hoverinfo="skip",
         ),
-        go.Scattermap(
+        trace("scattermap",
             lon=[lon], lat=[lat], mode="markers", marker={"size": 12, "color": "#1d4ed8"},
             name=t("near_centre", lang), hovertemplate="%{lat:.5f}, %{lon:.5f}<extra></extra>",
         ),

@@ -468,7 +468,7 @@ def _render(
         patch = Patch()
         n_admin = len(groups(fc))
         for slot, trace in slots.items():
-            patch["data"][n_admin + mapfig.SLOTS.index(slot)] = trace.to_plotly_json()
+            patch["data"][n_admin + mapfig.SLOTS.index(slot)] = trace
         if panned:
             return patch, dash.no_update
     counts = (
@@ -492,7 +492,7 @@ def _render(
     fig = admin_map_figure(fc, lang, uirevision=key, style=style_url(), counts=counts)
     for admin in fig["data"]:
         admin["visible"] = q.shows("boundaries")
-    fig["data"].extend(trace.to_plotly_json() for trace in slots.values())
+    fig["data"].extend(slots.values())
     kept = _kept_view(view, key)
     if kept is not None:  # a language switch keeps where the user had moved the map
         fig["layout"]["map"].update(center=kept[0], zoom=kept[1])

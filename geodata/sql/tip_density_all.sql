@@ -3,7 +3,8 @@
 -- Parameters: :since, :until timestamptz or NULL; :cell_deg cell size in degrees;
 --   :x0, :x1, :y0, :y1 cell index range of the viewport
 -- Columns: lon, lat (cell centre), n
-SELECT (c.cx + 0.5) * :cell_deg AS lon, (c.cy + 0.5) * :cell_deg AS lat, count(*) AS n
+SELECT CAST((c.cx + 0.5) * :cell_deg AS float8) AS lon,
+       CAST((c.cy + 0.5) * :cell_deg AS float8) AS lat, count(*) AS n
 FROM (
     SELECT floor(ST_X(t.geom) / :cell_deg) AS cx, floor(ST_Y(t.geom) / :cell_deg) AS cy
     FROM tip t

@@ -37,9 +37,9 @@ WITH parts AS (
     ) r
     WHERE r.cx BETWEEN :x0 AND :x1 AND r.cy BETWEEN :y0 AND :y1
 )
-SELECT (floor(cx / CAST(:k AS float8)) + 0.5) * :cell_deg AS lon,
-       (floor(cy / CAST(:k AS float8)) + 0.5) * :cell_deg AS lat,
-       sum(n) AS n
+SELECT CAST((floor(cx / CAST(:k AS float8)) + 0.5) * :cell_deg AS float8) AS lon,
+       CAST((floor(cy / CAST(:k AS float8)) + 0.5) * :cell_deg AS float8) AS lat,
+       CAST(sum(n) AS bigint) AS n
 FROM parts
 GROUP BY floor(cx / CAST(:k AS float8)), floor(cy / CAST(:k AS float8))
 HAVING sum(n) > 0
