@@ -27,22 +27,29 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def ttl_cache(seconds: float) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Memoise a function of hashable arguments for ``seconds`` (reference data only: never
-    anything that depends on who is asking)."""
+def ttl_cache(seconds: float, maxsize: int = 4096) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Memoise a function of hashable arguments for ``seconds``, at most ``maxsize`` answers
+    (the oldest dropped first; reference data only: never anything that depends on who is
+    asking)."""
 
     def deco(fn: Callable[P, R]) -> Callable[P, R]:
-        store: dict[Any, tuple[float, R]] = {}
+        store: OrderedDict[Any, tuple[float, R]] = OrderedDict()
+        lock = threading.Lock()
 
         @wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             key = (args, tuple(sorted(kwargs.items())))
-            hit = store.get(key)
             now = time.monotonic()
+            with lock:
+                hit = store.get(key)
             if hit is not None and now - hit[0] < seconds:
                 return hit[1]
             value = fn(*args, **kwargs)
-            store[key] = (now, value)
+            with lock:
+                store[key] = (now, value)
+                store.move_to_end(key)
+                while len(store) > maxsize:
+                    store.popitem(last=False)
             return value
 
         wrapper.cache_clear = store.clear  # type: ignore[attr-defined]
@@ -346,8 +353,10 @@ def area_code_at(lon: float, lat: float, level: str) -> str | None:
     )
 
 
+@ttl_cache(300)
 def place_name(lon: float, lat: float, lang: str) -> str:
-    """'subdistrict, district' at a point, in ``lang``."""
+    """'subdistrict, district' at a point, in ``lang`` (reference data: the ranked hotspots
+    name the same hexagon centres answer after answer)."""
     areas = {a.level: a for a in queries.admin_areas_at(bind(), lon, lat)}
     parts = [areas[lv] for lv in ("subdistrict", "district") if lv in areas]
     return ", ".join(a.name_th if lang == "th" else a.name_en for a in parts) or "–"
@@ -355,7 +364,7 @@ def place_name(lon: float, lat: float, lang: str) -> str:
 
 def clear_caches() -> None:
     """Forget cached reference data (after a reload, or between tests)."""
-    for fn in (admin_geojson, provinces, data_sources):
+    for fn in (admin_geojson, provinces, data_sources, place_name):
         fn.cache_clear()  # type: ignore[attr-defined]
     _shared.clear()
 
