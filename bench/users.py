@@ -21,7 +21,11 @@ room) between them:
 An action is played as dash-renderer plays it: the callbacks whose inputs changed are found in
 the live app's ``GET /_dash-dependencies`` (nothing here lists them by hand), sent together
 (``POST /_dash-update-component``), and the callbacks fed by their outputs follow, wave after
-wave. Each request's latency (send → body read) is recorded; an error is a status other than
+wave. As in dash-renderer (``getReadyCallbacks``), a fired callback that reads (as an input or a
+state) a prop another pending callback will write waits for it and is then sent once with both
+changes: the page's panels read the map's key, so they go after the map, once. (Until
+2026-11-26 this bench sent them with the map and again after it: about five requests per action
+that no browser sends.) Each request's latency (send → body read) is recorded; an error is a status other than
 200/204, a 200 whose body is not a Dash response, or a timeout (120 s). The kind of a request
 is taken from its callback's outputs (``KIND_BY_OUTPUT``).
 
@@ -141,12 +145,34 @@ class Callbacks:
                 seen.setdefault(d["output"], d)
         return list(seen.values())
 
+    def ready(self, pending: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The pending callbacks dash-renderer sends now: those that read (as an input or a
+        state) no prop that another pending callback writes. (Its ``getReadyCallbacks``; all of
+        them when every one waits for another, which a valid app never does.)"""
+        writes = {id(d): set(_props_of(d["output"])) for d in pending}
+        ready = [
+            d
+            for d in pending
+            if not any(
+                f"{i['id']}.{i['property']}" in w
+                for other, w in writes.items()
+                if other != id(d)
+                for i in [*d["inputs"], *d.get("state", [])]
+            )
+        ]
+        return ready or pending
+
     def has_input(self, prop: str) -> bool:
         return prop in self.by_input
 
     def is_read(self, prop: str) -> bool:
         """Read by some callback, as an input or a state (a browser keeps it for the next)."""
         return prop in self.read
+
+
+def _props_of(key: str) -> list[str]:
+    """The ``id.property`` keys a callback writes, from its output key."""
+    return [f"{cid}.{prop}" for cid, prop in _outputs(key)]
 
 
 def _outputs(key: str) -> list[tuple[str, str]]:
@@ -252,22 +278,34 @@ class Simulation:
         }
 
     def play(self, user: User, action: str, changed: dict[str, Any]) -> None:
-        """Set ``changed`` and send the callbacks it fires, then those their outputs fire."""
+        """Set ``changed`` and send the callbacks it fires, then those their outputs fire, in
+        the order dash-renderer sends them: a fired callback waits while another pending one
+        will write a prop it reads (an input or a state), and is then sent once, with the
+        changes of both (``Callbacks.ready``)."""
         t0 = time.perf_counter()
         user.state.update(changed)
-        props = list(changed)
+        pending: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        self._fire(pending, list(changed))
         for _ in range(MAX_WAVES):
-            wave = self.cb.fired_by(props)
-            if not wave:
+            if not pending:
                 break
-            futures = [self.pool.submit(self.call, user, d, props, action) for d in wave]
+            wave = self.cb.ready([d for d, _ in pending.values()])
+            sent = [(d, pending.pop(d["output"])[1]) for d in wave]
+            futures = [self.pool.submit(self.call, user, d, props, action) for d, props in sent]
             updates: dict[str, Any] = {}
             for f in futures:
                 updates.update(f.result())
             updates = {k: v for k, v in updates.items() if user.state.get(k) != v}
             user.state.update(updates)
-            props = [k for k in updates if self.cb.has_input(k)]
+            self._fire(pending, [k for k in updates if self.cb.has_input(k)])
         self.log.action(action, (time.perf_counter() - t0) * 1000)
+
+    def _fire(self, pending: dict[str, tuple[dict[str, Any], list[str]]], props: list[str]) -> None:
+        """Add the callbacks ``props`` fire to ``pending`` (one already waiting gets the new
+        changes as well, as dash-renderer merges them)."""
+        for d in self.cb.fired_by(props):
+            _, had = pending.get(d["output"], (d, []))
+            pending[d["output"]] = (d, [*had, *(p for p in props if p not in had)])
 
     def next_action(self, user: User) -> tuple[str, dict[str, Any]]:
         rng = user.rng
