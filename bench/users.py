@@ -24,10 +24,10 @@ the live app's ``GET /_dash-dependencies`` (nothing here lists them by hand), se
 wave. As in dash-renderer (``getReadyCallbacks``), a fired callback that reads (as an input or a
 state) a prop another pending callback will write waits for it and is then sent once with both
 changes: the page's panels read the map's key, so they go after the map, once. (Until
-2026-11-26 this bench sent them with the map and again after it: about five requests per action
-that no browser sends.) Each request's latency (send → body read) is recorded; an error is a status other than
-200/204, a 200 whose body is not a Dash response, or a timeout (120 s). The kind of a request
-is taken from its callback's outputs (``KIND_BY_OUTPUT``).
+2026-11-26 this bench sent them with the map and again after it: about five requests per
+action that no browser sends.) Each request's latency (send → body read) is recorded; an error
+is a status other than 200/204, a 200 whose body is not a Dash response, or a timeout (120 s).
+The kind of a request is taken from its callback's outputs (``KIND_BY_OUTPUT``).
 
 ``--poll`` adds what an open page also does: the live poll (``home-marker.data``) once a second
 per user. Without it the load is the interactive mix only.

@@ -88,3 +88,16 @@ def test_hover_text_from_data_is_escaped() -> None:
     venue = mapfig.venue_points(VENUES, "th")
     assert venue["customdata"][0][0] == "โรงเรียน &lt;ก&gt;"
     assert venue["customdata"][1][0] == "Mall"  # no Thai name: the English one
+
+
+def test_the_trend_chart_passes_plotly_validation() -> None:
+    import datetime as dt
+
+    from dashboard.components.trend import trend_figure
+
+    rows = [(dt.date(2026, 11, d), cat, d % 4) for d in range(1, 20) for cat in ("ก", "ข", "<c>")]
+    for fig in (trend_figure(rows, "th", be=True), trend_figure([], "en")):
+        go.Figure(fig)  # raises ValueError on anything plotly refuses
+    fig = trend_figure(rows, "en")
+    assert len(fig["data"]) == 3 and fig["data"][0]["x"][0] == "2026-11-01"
+    assert "&lt;c&gt;" in next(tr["hovertemplate"] for tr in fig["data"] if tr["name"] == "<c>")

@@ -440,10 +440,12 @@ def render_trend(
     fig = trend_figure(rows, lang, be=whole.be)
     playing = isinstance(raw, dict) and isinstance(raw.get("play"), int) and raw["play"] > 0
     if playing and step.since is not None:
-        fig.add_vrect(
-            x0=local(step.since).date(), x1=local(step.since).date() + dt.timedelta(days=1),
-            fillcolor="rgba(11,83,148,0.15)", line_width=0,
-        )  # fmt: skip
+        day = local(step.since).date()
+        fig["layout"]["shapes"] = [
+            {"type": "rect", "xref": "x", "yref": "paper", "y0": 0, "y1": 1,
+             "x0": day.isoformat(), "x1": (day + dt.timedelta(days=1)).isoformat(),
+             "fillcolor": "rgba(11,83,148,0.15)", "line": {"width": 0}, "layer": "below"}
+        ]  # fmt: skip
     return fig, t("trend_title", lang), t("trend_hint", lang)
 
 
