@@ -84,26 +84,25 @@ def shared(*shaping: Cap) -> Callable[[Callable[..., R]], Callable[..., R]]:
       role sees only its own shape of the data). Viewers who hold the same of them get the
       same answer; one who lacks a capability the query needs never shares a key with one who
       holds it, so geodata's check runs for them and refuses;
-    - the question: the ``MapQuery`` without what only changes the drawing (level shown,
-      layers switched on, era of the dates): the functions shared here read only what selects
-      tips and places. A rolling window's start moves in steps (``filters.window_span``), so
-      pages opened a moment apart ask the same;
+    - the question (the arguments): a ``MapQuery`` without what only changes the drawing
+      (level shown, layers switched on, era of the dates): the functions shared here read
+      only what selects tips and places. A rolling window's start moves in steps
+      (``filters.window_span``), so pages opened a moment apart ask the same;
     - the data's version, so a new tip, load or unit position is never hidden by the cache."""
 
     def deco(fn: Callable[..., R]) -> Callable[..., R]:
         @wraps(fn)
-        def wrapper(viewer: Viewer, q: MapQuery, *args: Any, **kwargs: Any) -> R:
+        def wrapper(viewer: Viewer, *args: Any, **kwargs: Any) -> R:
             held = frozenset(c for c in shaping if viewer.can(c))
-            question = replace(q, level="", layers=frozenset(), be=False)
-            asked = (args, tuple(sorted(kwargs.items())))
-            key = (fn.__name__, id(bind()), held, question, asked, _version())
+            asked = (tuple(map(_question, args)), tuple(sorted(kwargs.items())))
+            key = (fn.__name__, id(bind()), held, asked, _version())
             now = time.monotonic()
             with _shared_lock:
                 hit = _shared.get(key)
                 if hit is not None and now - hit[0] < SHARED_TTL:
                     _shared.move_to_end(key)
                     return hit[1]  # type: ignore[no-any-return]
-            value = fn(viewer, q, *args, **kwargs)
+            value = fn(viewer, *args, **kwargs)
             with _shared_lock:
                 _shared[key] = (now, value)
                 _shared.move_to_end(key)
@@ -114,6 +113,13 @@ def shared(*shaping: Cap) -> Callable[[Callable[..., R]], Callable[..., R]]:
         return wrapper
 
     return deco
+
+
+def _question(arg: Any) -> Any:
+    """A ``MapQuery`` without what only changes the drawing; any other argument as it is."""
+    if isinstance(arg, MapQuery):
+        return replace(arg, level="", layers=frozenset(), be=False)
+    return arg
 
 
 def bind() -> Bind:
@@ -188,6 +194,7 @@ def tip_records(viewer: Viewer, q: MapQuery, limit: int = 20) -> list[dict[str, 
     )  # fmt: skip
 
 
+@shared(Cap.MAP_VIEW)
 def venues(viewer: Viewer, area: str, limit: int = 15) -> list[dict[str, Any]]:
     """Most sensitive venues in ``area``."""
     return tips.venues_in_area(bind(), viewer, area=area, limit=limit)
@@ -246,6 +253,7 @@ def locate(text: str) -> tuple[float, float, str] | None:
     return r.lon, r.lat, r.precision
 
 
+@shared(Cap.MAP_VIEW)
 def units(viewer: Viewer, area: str) -> list[dict[str, Any]]:
     """Patrol units' last known positions."""
     return tips.unit_positions(bind(), viewer, area=area)
