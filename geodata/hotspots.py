@@ -40,9 +40,16 @@ class Hotspot:
     lat: float
 
     def boundary(self) -> list[list[float]]:
-        """The hexagon as a closed GeoJSON ring (lon, lat)."""
-        ring = [[lng, lat] for lat, lng in h3.cell_to_boundary(self.cell)]
-        return [*ring, ring[0]]
+        """The hexagon as a closed GeoJSON ring (lon, lat, to 5 decimals: ~1 m)."""
+        return [list(p) for p in _boundary(self.cell)]
+
+
+@lru_cache(maxsize=1 << 15)
+def _boundary(cell: str) -> tuple[tuple[float, float], ...]:
+    """A cell's closed ring; the same cells come back answer after answer, and a map draws
+    hundreds of them."""
+    ring = [(round(lng, 5), round(lat, 5)) for lat, lng in h3.cell_to_boundary(cell)]
+    return (*ring, ring[0])
 
 
 def _class(z: float) -> int:

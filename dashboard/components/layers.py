@@ -99,8 +99,7 @@ def hotspot_trace(spots: list[Any], lang: str) -> dict[str, Any] | None:
         "type": "FeatureCollection",
         "features": [
             {"type": "Feature", "id": h.cell, "properties": {},
-             "geometry": {"type": "Polygon",
-                          "coordinates": [[[round(x, 5), round(y, 5)] for x, y in h.boundary()]]}}
+             "geometry": {"type": "Polygon", "coordinates": [h.boundary()]}}
             for h in hot
         ],
     }  # fmt: skip
