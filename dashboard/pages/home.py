@@ -598,46 +598,30 @@ def poll_tips(_n: Any, previous: Any) -> Any:
 @secure_callback(
     PAGE_CAPABILITY,
     Output(ids.HOME_CATEGORIES, "options"),
-    Input(ids.HOME_QUERY, "data"),
-    Input("lang", "value"),
-    Input(ids.HOME_MARKER, "data"),
-    Input(ids.HOME_MAP_KEY, "data"),
-)
-def category_options(
-    raw: Any, lang: str, _marker: Any = None, _drawn: Any = None
-) -> list[dict[str, str]]:
-    """The tip categories of the area and window, most frequent first (with counts)."""
-    viewer, q = current_viewer(), query_of(raw)
-    if not viewer.can(Cap.TIPS_AGGREGATE):
-        return []
-    everything = filters.MapQuery(area=q.area, since=q.since, until=q.until)
-    counts = data.tip_counts(viewer, everything)[:40]
-    kept = [c for c in q.categories if c not in dict(counts)]
-    return [{"label": f"{c} ({n:,})", "value": c} for c, n in counts] + [
-        {"label": c, "value": c} for c in kept
-    ]
-
-
-@secure_callback(
-    PAGE_CAPABILITY,
     Output(ids.HOME_STATUSES, "options"),
     Input(ids.HOME_QUERY, "data"),
     Input("lang", "value"),
     Input(ids.HOME_MARKER, "data"),
     Input(ids.HOME_MAP_KEY, "data"),
 )
-def status_options(
+def filter_options(
     raw: Any, lang: str, _marker: Any = None, _drawn: Any = None
-) -> list[dict[str, str]]:
-    """The tip statuses of the area and window, most frequent first (with counts), in
-    ``lang`` where sitaware knows them; chosen statuses the area no longer has stay choosable
-    (a dropdown drops a value without an option)."""
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The tip categories and statuses of the area and window, most frequent first (with
+    counts; statuses in ``lang`` where sitaware knows them). Chosen values the area no longer
+    has stay choosable: a dropdown drops a value without an option. One callback for both: the
+    status filter adds no request to a change of the page or a live update."""
     lang, viewer, q = _lang(lang), current_viewer(), query_of(raw)
     if not viewer.can(Cap.TIPS_AGGREGATE):
-        return []
+        return [], []
     everything = filters.MapQuery(area=q.area, since=q.since, until=q.until)
-    counts = data.tip_status_counts(viewer, everything)[:STATUS_OPTIONS]
-    kept = [s for s in q.statuses if s not in dict(counts)]
-    return [{"label": f"{status_label(s, lang)} ({n:,})", "value": s} for s, n in counts] + [
-        {"label": status_label(s, lang), "value": s} for s in kept
+    counts = data.tip_counts(viewer, everything)[:40]
+    kept = [c for c in q.categories if c not in dict(counts)]
+    categories = [{"label": f"{c} ({n:,})", "value": c} for c, n in counts] + [
+        {"label": c, "value": c} for c in kept
     ]
+    by_status = data.tip_status_counts(viewer, everything)[:STATUS_OPTIONS]
+    chosen = [s for s in q.statuses if s not in dict(by_status)]
+    statuses = [{"label": f"{status_label(s, lang)} ({n:,})", "value": s} for s, n in by_status]
+    statuses += [{"label": status_label(s, lang), "value": s} for s in chosen]
+    return categories, statuses
