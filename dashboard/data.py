@@ -162,11 +162,18 @@ def data_sources() -> list[queries.DataSource]:
 
 @shared(Cap.TIPS_AGGREGATE)
 def tip_counts(viewer: Viewer, q: MapQuery, area: str | None = None) -> list[tuple[str, int]]:
-    """Tips per category in the query's area (or ``area``), window and categories."""
+    """Tips per category in the query's area (or ``area``), window, categories, statuses and
+    source grades."""
     return tips.tip_counts(
         bind(), viewer, area=q.area if area is None else area, since=q.since, until=q.until,
-        categories=q.categories,
+        categories=q.categories, statuses=q.statuses, grades=q.grades,
     )  # fmt: skip
+
+
+@shared(Cap.TIPS_AGGREGATE)
+def tip_status_counts(viewer: Viewer, q: MapQuery) -> list[tuple[str, int]]:
+    """Tips per status in the query's area and window (the status filter's choices)."""
+    return tips.tip_status_counts(bind(), viewer, area=q.area, since=q.since, until=q.until)
 
 
 @shared(Cap.TIPS_AGGREGATE)
@@ -176,7 +183,7 @@ def tip_trend(
     """Tips per day and category (aggregates)."""
     return tips.tip_trend(
         bind(), viewer, area=q.area if area is None else area, since=q.since, until=q.until,
-        categories=q.categories,
+        categories=q.categories, statuses=q.statuses, grades=q.grades,
     )  # fmt: skip
 
 
@@ -190,7 +197,7 @@ def tip_records(viewer: Viewer, q: MapQuery, limit: int = 20) -> list[dict[str, 
     """Newest tips in the query's area and window, shaped by ``viewer``'s role."""
     return tips.tip_records(
         bind(), viewer, area=q.area, limit=limit, since=q.since, until=q.until,
-        categories=q.categories,
+        categories=q.categories, statuses=q.statuses, grades=q.grades,
     )  # fmt: skip
 
 
@@ -214,9 +221,11 @@ def tip_density(viewer: Viewer, q: MapQuery, bbox: Bbox) -> list[tuple[float, fl
     """Tip counts per grid cell in the viewport (aggregates: tips.aggregate), the cell size
     following the viewport's span. The heat covers the whole viewport, across area borders:
     it is a picture of where tips are, and the viewport alone lets geodata read its
-    pre-aggregated cells (an area code would make it count the tips one by one)."""
+    pre-aggregated cells (an area code would make it count the tips one by one; so does a
+    status or grade filter, which they do not hold)."""
     return tips.tip_density(
         bind(), viewer, since=q.since, until=q.until, bbox=bbox, categories=q.categories,
+        statuses=q.statuses, grades=q.grades,
         cell_deg=tips.cell_for_bbox(bbox, across=HEAT_CELLS_ACROSS),
     )  # fmt: skip
 
@@ -232,11 +241,13 @@ def place_detail(viewer: Viewer, layer: str, place_id: int) -> dict[str, Any] | 
     return tips.place_detail(bind(), viewer, layer, place_id)
 
 
-def nearby(
-    viewer: Viewer, lon: float, lat: float, radius_m: float, since: dt.datetime | None
-) -> dict[str, Any]:
-    """What is near a point, shaped by ``viewer``'s role."""
-    return tips.nearby(bind(), viewer, lon, lat, radius_m=radius_m, since=since)
+def nearby(viewer: Viewer, lon: float, lat: float, radius_m: float, q: MapQuery) -> dict[str, Any]:
+    """What is near a point, shaped by ``viewer``'s role: tips since the query's start, of its
+    statuses and source grades."""
+    return tips.nearby(
+        bind(), viewer, lon, lat, radius_m=radius_m, since=q.since, statuses=q.statuses,
+        grades=q.grades,
+    )  # fmt: skip
 
 
 def locate(text: str) -> tuple[float, float, str] | None:
@@ -326,14 +337,15 @@ def retry_batch(viewer: Viewer, batch_id: int) -> Any:
 
 @shared(Cap.TIPS_AGGREGATE)
 def hotspots(viewer: Viewer, q: MapQuery) -> list[Any]:
-    """Gi* hotspots of tips (H3 cells; counts only) in the query's area, window, categories
-    (shared: the map and the ranked list ask the same)."""
+    """Gi* hotspots of tips (H3 cells; counts only) in the query's area, window, categories,
+    statuses and source grades (shared: the map and the ranked list ask the same)."""
     from geodata import hotspots as gi
 
     bbox = area_bounds(q.area) if q.area else None
     return gi.hotspots(
-        bind(), viewer, bbox=bbox, since=q.since, until=q.until, categories=q.categories
-    )
+        bind(), viewer, bbox=bbox, since=q.since, until=q.until, categories=q.categories,
+        statuses=q.statuses, grades=q.grades,
+    )  # fmt: skip
 
 
 def admin_feature(code: str) -> dict[str, Any] | None:
@@ -387,19 +399,20 @@ def area_counts(viewer: Viewer, q: MapQuery, level: str) -> dict[str, int]:
 
     return areas.area_counts(
         bind(), viewer, level=level, prefix=q.area, since=q.since, until=q.until,
-        categories=q.categories,
+        categories=q.categories, statuses=q.statuses, grades=q.grades,
     )  # fmt: skip
 
 
 def area_summary(
     viewer: Viewer, q: MapQuery, code: str, polygon: list[tuple[float, float]] | None
 ) -> dict[str, Any]:
-    """What an admin unit or a drawn polygon holds, by layer (tips in the query's window)."""
+    """What an admin unit or a drawn polygon holds, by layer (tips in the query's window, of
+    its statuses and source grades)."""
     from geodata import areas
 
     return areas.area_summary(
         bind(), viewer, area_code=code if polygon is None else "", polygon=polygon,
-        since=q.since, until=q.until,
+        since=q.since, until=q.until, statuses=q.statuses, grades=q.grades,
     )  # fmt: skip
 
 
@@ -410,6 +423,7 @@ def tips_near_venues(viewer: Viewer, q: MapQuery, spec: dict[str, Any]) -> dict[
     return areas.tips_near_venues(
         bind(), viewer, radius_m=spec["radius_m"], venue_categories=spec["venue_categories"],
         tip_categories=q.categories, since=q.since, until=q.until, area=q.area,
+        statuses=q.statuses, grades=q.grades,
     )  # fmt: skip
 
 

@@ -184,6 +184,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "places_here": {"th": "แห่งในบริเวณนี้ (ซูมเข้าเพื่อดูรายจุด)", "en": "places here (zoom in for each)"},
     "tip_categories": {"th": "ประเภทแจ้งเหตุ", "en": "Tip categories"},
     "all_categories": {"th": "ทุกประเภท", "en": "All categories"},
+    "tip_statuses": {"th": "สถานะแจ้งเหตุ", "en": "Tip status"},
+    "all_statuses": {"th": "ทุกสถานะ", "en": "All statuses"},
+    "status_new": {"th": "ใหม่", "en": "New"},
+    "status_closed": {"th": "ปิดแล้ว", "en": "Closed"},
+    "status_รอรับเรื่อง": {"th": "รอรับเรื่อง", "en": "Awaiting acceptance"},
+    "status_กำลังดำเนินการ": {"th": "กำลังดำเนินการ", "en": "In progress"},
+    "status_เสร็จสิ้น": {"th": "เสร็จสิ้น", "en": "Finished"},
+    "source_reliability": {"th": "ความน่าเชื่อถือของแหล่งข่าว", "en": "Source reliability"},
+    "all_grades": {"th": "ทุกระดับ (รวมที่ยังไม่ประเมิน)", "en": "All grades (and not graded)"},
+    "grade_A": {"th": "A – เชื่อถือได้ทั้งหมด", "en": "A – completely reliable"},
+    "grade_B": {"th": "B – โดยปกติเชื่อถือได้", "en": "B – usually reliable"},
+    "grade_C": {"th": "C – เชื่อถือได้พอสมควร", "en": "C – fairly reliable"},
+    "grade_D": {"th": "D – โดยปกติเชื่อถือไม่ได้", "en": "D – not usually reliable"},
+    "grade_E": {"th": "E – เชื่อถือไม่ได้", "en": "E – unreliable"},
+    "grade_F": {"th": "F – ประเมินความน่าเชื่อถือไม่ได้", "en": "F – reliability cannot be judged"},
+    "grade_-": {"th": "ยังไม่ได้ประเมิน", "en": "Not graded"},
     "w_custom": {"th": "กำหนดเอง", "en": "Custom"},
     "era_be": {"th": "แสดงปีเป็น พ.ศ.", "en": "Buddhist Era years (BE)"},
     "play": {"th": "▶ เล่น", "en": "▶ Play"},
@@ -263,5 +279,13 @@ def category_label(value: Any, lang: str) -> str:
     """A venue category (``school``, ``temple``…) in ``lang``; any other category (a tip's,
     a source's own) as it is."""
     key = f"cat_{value}"
+    label = t(key, lang)
+    return str(value or "") if label == key else label
+
+
+def status_label(value: Any, lang: str) -> str:
+    """A tip status in ``lang`` when sitaware knows it (``new``, Traffy's Thai states); any
+    other status as the source wrote it."""
+    key = f"status_{value}"
     label = t(key, lang)
     return str(value or "") if label == key else label

@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from geodata import tipfilter
 from geodata.codes import LEVEL_OF_LENGTH, check_area, is_area_code
 from geodata.db import Bind, connect
 from geodata.errors import ForbiddenError, SitawareError
@@ -115,6 +116,15 @@ def check_categories(values: Sequence[str], what: str = "categories") -> list[st
     return out
 
 
+def check_tip_filter(statuses: Sequence[str], grades: Sequence[str]) -> dict[str, list[str]]:
+    """The status and source-grade filter as bound parameters (``geodata.tipfilter``);
+    AreaError when a value is refused."""
+    try:
+        return tipfilter.params(statuses, grades)
+    except ValueError as exc:
+        raise AreaError(str(exc)) from None
+
+
 def check_radius(radius_m: float) -> float:
     """``radius_m`` when it is a finite number of metres in 10..5000; AreaError otherwise."""
     if isinstance(radius_m, bool) or not isinstance(radius_m, int | float):
@@ -138,6 +148,8 @@ def area_summary(
     polygon: Sequence[tuple[float, float]] | None = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
+    statuses: Sequence[str] = (),
+    grades: Sequence[str] = (),
 ) -> dict[str, Any]:
     """What one admin unit (``area_code``) or one drawn polygon (``polygon``, (lon, lat)
     vertices) holds, layer by layer. Exactly one of the two must be given.
@@ -159,14 +171,15 @@ def area_summary(
                   "by_day": [{"day": dt.date, "n": int}, …]}}        # Bangkok days, oldest first
 
     Admin units count venues, lodging and tips by their DOPA codes (as the map's lists do);
-    polygons by position. ``since``/``until`` bound the tips' window (``until`` excluded).
+    polygons by position. ``since``/``until`` bound the tips' window (``until`` excluded);
+    ``statuses`` and ``grades`` keep those tip statuses and source grades (empty: all).
     Raises ForbiddenError without ``map.view``, AreaError for a bad code or polygon.
     """
     _require(viewer, Cap.MAP_VIEW)
     if (area_code == "") == (polygon is None):
         raise AreaError("give either area_code or polygon (exactly one)")
     with_tips = viewer.can(Cap.TIPS_AGGREGATE)
-    window = {"since": since, "until": until}
+    window = {"since": since, "until": until, **check_tip_filter(statuses, grades)}
     with connect(bind) as conn:
         if polygon is not None:
             geojson, km2 = repair_polygon(conn, polygon)
@@ -248,10 +261,13 @@ def area_counts(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     categories: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    grades: Sequence[str] = (),
 ) -> dict[str, int]:
     """{DOPA code: tip count} for every admin unit of ``level`` ('province' | 'district' |
-    'subdistrict') under ``prefix`` ('' = the whole country) that has tips since ``since``:
-    the values of a choropleth (units without tips are absent: draw them as 0).
+    'subdistrict') under ``prefix`` ('' = the whole country) that has tips since ``since``
+    (of ``categories``, ``statuses`` and source ``grades``; empty: all): the values of a
+    choropleth (units without tips are absent: draw them as 0).
 
     Tips belong to a unit by their codes, as in ``geodata.tips.tip_counts``. Needs
     ``tips.aggregate``.
@@ -275,6 +291,7 @@ def area_counts(
                 "since": since,
                 "until": until,
                 "categories": check_categories(categories, "tip categories"),
+                **check_tip_filter(statuses, grades),
             },
         ).all()
     return {str(r.code): int(r.n) for r in rows}
@@ -290,10 +307,13 @@ def tips_near_venues(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     area: str = "",
+    statuses: Sequence[str] = (),
+    grades: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Tips within ``radius_m`` metres (10–5000) of any venue of ``venue_categories`` (empty =
     every venue), of ``tip_categories`` (exact categories; empty = all), reported since
-    ``since``, in ``area`` (DOPA code prefix of the tips; '' = everywhere).
+    ``since``, in ``area`` (DOPA code prefix of the tips; '' = everywhere), of ``statuses``
+    and source ``grades`` (``geodata.tipfilter``; empty = all).
 
     Only tips located to a point or a street count (a tip placed at a subdistrict's centre is
     near nothing in particular). Returns::
@@ -322,6 +342,7 @@ def tips_near_venues(
         "cell_deg": CELL_DEG,
         "with_records": viewer.can(Cap.TIPS_RECORDS),
         "n_records": NEAR_RECORDS,
+        **check_tip_filter(statuses, grades),
     }
     with connect(bind) as conn:
         row = conn.execute(sql("tips_near_venues"), params).one()

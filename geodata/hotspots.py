@@ -130,13 +130,17 @@ def hotspots(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     categories: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    grades: Sequence[str] = (),
     bbox: tuple[float, float, float, float] | None = None,
     resolution: int | None = None,
 ) -> list[Hotspot]:
     """Gi* hotspots of the tips in ``area`` (a DOPA code prefix) or ``bbox`` (an extent: the
-    fast path, read from pre-aggregated cells) in [since, until) of ``categories`` (all when
-    empty; tips.aggregate: counts only). Without ``resolution`` the hexagon size follows the
-    extent (``plan``): Gi* over a whole country of street-sized cells would take minutes."""
+    fast path, read from pre-aggregated cells) in [since, until) of ``categories``,
+    ``statuses`` and source ``grades`` (all when empty; a status or grade filter counts the
+    tips themselves; tips.aggregate: counts only). Without ``resolution`` the hexagon size
+    follows the extent (``plan``): Gi* over a whole country of street-sized cells would take
+    minutes."""
     auto_res, cell = plan(bbox, area)
     res = auto_res if resolution is None else resolution
     counts: dict[str, int] = {}
@@ -147,6 +151,8 @@ def hotspots(
         since=since,
         until=until,
         categories=categories,
+        statuses=statuses,
+        grades=grades,
         bbox=bbox,
         cell_deg=cell if resolution is None else FINE_DEG,
     )

@@ -2,6 +2,11 @@
 
 Values are always bound parameters; the only identifiers are the file names, which come from
 this module's own constants.
+
+A statement may include a shared fragment: a line that reads ``-- @include NAME`` is replaced,
+when the file is loaded, by ``geodata/sql/_NAME.sql`` without its leading comment lines (its
+header). Fragments hold clauses only, with bound parameters like any statement; they include
+nothing themselves. ``docs/architecture.md`` says why.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -20,11 +26,34 @@ from geodata.codes import check_area
 from geodata.db import Bind, connect
 from geodata.models import ADMIN_LEVELS
 
+_INCLUDE = re.compile(r"^[ \t]*-- @include ([a-z_]+)[ \t]*$", re.MULTILINE)
 
-@lru_cache(maxsize=64)
+
+def _read(name: str) -> str:
+    return resources.files("geodata.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def fragment(name: str) -> str:
+    """The clauses of ``geodata/sql/_<name>.sql``: the file without its header comments."""
+    lines = _read(f"_{name}").splitlines()
+    while lines and (not lines[0].strip() or lines[0].lstrip().startswith("--")):
+        lines.pop(0)
+    body = "\n".join(lines).rstrip()
+    if not body or _INCLUDE.search(body):
+        raise ValueError(f"fragment {name!r} must hold clauses and include nothing")
+    return body
+
+
+def expand(source: str) -> str:
+    """``source`` with each ``-- @include NAME`` line replaced by the fragment ``NAME``."""
+    return _INCLUDE.sub(lambda m: fragment(m.group(1)), source)
+
+
+@lru_cache(maxsize=128)
 def sql(name: str) -> TextClause:
-    """The statement in ``geodata/sql/<name>.sql`` as a bindable TextClause."""
-    return text(resources.files("geodata.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8"))
+    """The statement in ``geodata/sql/<name>.sql``, its fragments included, as a bindable
+    TextClause."""
+    return text(expand(_read(name)))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from geodata import tipfilter
 from geodata.codes import check_area
 from geodata.db import Bind, connect, tuples
 from geodata.errors import ForbiddenError
@@ -45,16 +46,22 @@ def _categories(values: Sequence[str]) -> list[str]:
     return out
 
 
-def _selection(
-    area: str, since: dt.datetime | None, until: dt.datetime | None, categories: Sequence[str]
+def _selection(  # noqa: PLR0917 - one parameter per clause the statements share
+    area: str,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    categories: Sequence[str],
+    statuses: Sequence[str] = (),
+    grades: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The bound parameters that select tips by area, window and category (the statements
-    tip_counts, tip_trend and tip_records share the clauses)."""
+    """The bound parameters that select tips by area, window, category, status and source
+    grade (the statements tip_counts, tip_trend and tip_records share the clauses)."""
     return {
         "prefix": _check_prefix(area),
         "since": since,
         "until": until,
         "categories": _categories(categories),
+        **tipfilter.params(statuses, grades),
     }
 
 
@@ -66,12 +73,33 @@ def tip_counts(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     categories: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    grades: Sequence[str] = (),
 ) -> list[tuple[str, int]]:
-    """(category, count) of tips in ``area`` (DOPA code prefix) and the time window."""
+    """(category, count) of tips in ``area`` (DOPA code prefix) and the time window, of
+    ``categories``, ``statuses`` and source ``grades`` (``geodata.tipfilter``; empty: all)."""
     _require(viewer, Cap.TIPS_AGGREGATE)
+    params = _selection(area, since, until, categories, statuses, grades)
     with connect(bind) as conn:
-        rows = conn.execute(sql("tip_counts"), _selection(area, since, until, categories)).all()
+        rows = conn.execute(sql("tip_counts"), params).all()
     return [(str(r.category), int(r.n)) for r in rows]
+
+
+def tip_status_counts(
+    bind: Bind,
+    viewer: Viewer,
+    *,
+    area: str = "",
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> list[tuple[str, int]]:
+    """(status, count) of tips in ``area`` (DOPA code prefix) and the time window, most
+    first: the choices of a status filter."""
+    _require(viewer, Cap.TIPS_AGGREGATE)
+    params = {"prefix": _check_prefix(area), "since": since, "until": until}
+    with connect(bind) as conn:
+        rows = conn.execute(sql("tip_status_counts"), params).all()
+    return [(str(r.status), int(r.n)) for r in rows]
 
 
 def tip_records(
@@ -82,16 +110,19 @@ def tip_records(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     categories: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    grades: Sequence[str] = (),
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """Newest tips in ``area``; ``text`` only for roles holding ``tips.text``."""
+    """Newest tips in ``area`` (of ``categories``, ``statuses`` and source ``grades``; empty:
+    all); ``text`` only for roles holding ``tips.text``."""
     _require(viewer, Cap.TIPS_RECORDS)
     with_text = viewer.can(Cap.TIPS_TEXT)
     with connect(bind) as conn:
         rows = conn.execute(
             sql("tip_records"),
             {
-                **_selection(area, since, until, categories),
+                **_selection(area, since, until, categories, statuses, grades),
                 "with_text": with_text,
                 "limit": max(1, min(int(limit), MAX_RECORDS)),
             },
@@ -253,6 +284,8 @@ def tip_density(
     until: dt.datetime | None = None,
     bbox: Bbox | None = None,
     categories: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    grades: Sequence[str] = (),
     cell_deg: float = 0.005,
 ) -> list[tuple[float, float, int]]:
     """(lon, lat, n) per grid cell of tips: a heat layer without any record. The point is the
@@ -260,15 +293,19 @@ def tip_density(
 
     ``bbox`` = ``(min_lon, min_lat, max_lon, max_lat)`` keeps the cells the viewport touches
     (whole cells); ``categories`` keeps those tip categories (empty: all); the window is
-    ``since <= reported_at < until``. Without an area, cell sizes of ``CELL_LADDER`` are read
-    from the pre-aggregated ``tip_cell`` (exact: the partial days at the window's ends come
-    from ``tip``); an area filter or another size counts the tips themselves."""
+    ``since <= reported_at < until``; ``statuses`` and ``grades`` keep those statuses and
+    source grades (``geodata.tipfilter``; empty: all). Without an area, cell sizes of
+    ``CELL_LADDER`` are read from the pre-aggregated ``tip_cell`` (exact: the partial days at
+    the window's ends come from ``tip``); an area filter, a status or grade filter (tip_cell
+    has neither) or another size counts the tips themselves."""
     _require(viewer, Cap.TIPS_AGGREGATE)
     cell = min(1.0, max(0.001, float(cell_deg)))
     prefix = _check_prefix(area)
     cats = _categories(categories)
+    kept = tipfilter.params(statuses, grades)
     box = _check_bbox(bbox)
-    level = None if prefix else _level_for(cell, bool(cats))
+    raw_only = bool(prefix) or tipfilter.active(kept["statuses"], kept["grades"])
+    level = None if raw_only else _level_for(cell, bool(cats))
     with connect(bind) as conn:
         if level is not None:
             lvl, k = level
@@ -292,7 +329,13 @@ def tip_density(
             }
             rows = tuples(conn, sql("tip_density_cells"), params)
         else:
-            params = {"since": since, "until": until, "cell_deg": cell, **_cell_range(box, cell)}
+            params = {
+                "since": since,
+                "until": until,
+                "cell_deg": cell,
+                **kept,
+                **_cell_range(box, cell),
+            }
             if cats:
                 stmt, params = "tip_density_cat", {**params, "prefix": prefix, "cats": cats}
             elif prefix:
@@ -417,17 +460,21 @@ def nearby(
     radius_m: float = 500,
     n: int = 10,
     since: dt.datetime | None = None,
+    statuses: Sequence[str] = (),
+    grades: Sequence[str] = (),
     with_tips: bool = True,
 ) -> dict[str, Any]:
     """What is near a point: the nearest venues and lodging sites (map.view) and tips in the
-    radius — records for roles with tips.records, only their number otherwise
-    (``with_tips=False`` skips the tips)."""
+    radius since ``since``, of ``statuses`` and source ``grades`` (empty: all) — records for
+    roles with tips.records, only their number otherwise (``with_tips=False`` skips the
+    tips)."""
     _require(viewer, Cap.MAP_VIEW)
     lon, lat = float(lon), float(lat)
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise ValueError("not a point")
     radius = max(10.0, min(float(radius_m), MAX_RADIUS_M))
     n = max(1, min(int(n), 50))
+    kept = tipfilter.params(statuses, grades)
     # degrees of latitude per metre, widened for longitude at this latitude
     deg = radius / 110_000 / max(0.2, math.cos(math.radians(lat)))
     with connect(bind) as conn:
@@ -440,7 +487,8 @@ def nearby(
         if with_tips and viewer.can(Cap.TIPS_AGGREGATE):
             rows = conn.execute(
                 sql("tips_nearby"),
-                {"lon": lon, "lat": lat, "radius_m": radius, "deg": deg, "since": since, "n": n},
+                {"lon": lon, "lat": lat, "radius_m": radius, "deg": deg, "since": since, "n": n}
+                | kept,
             ).all()
             total = int(rows[0].n_total) if rows else 0
             if viewer.can(Cap.TIPS_RECORDS):
@@ -470,9 +518,13 @@ def tip_trend(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     categories: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    grades: Sequence[str] = (),
 ) -> list[tuple[dt.date, str, int]]:
-    """(day, category, n): tips per Bangkok day and category (aggregates: every role)."""
+    """(day, category, n): tips per Bangkok day and category (aggregates: every role), of
+    ``categories``, ``statuses`` and source ``grades`` (empty: all)."""
     _require(viewer, Cap.TIPS_AGGREGATE)
+    params = _selection(area, since, until, categories, statuses, grades)
     with connect(bind) as conn:
-        rows = conn.execute(sql("tip_trend"), _selection(area, since, until, categories)).all()
+        rows = conn.execute(sql("tip_trend"), params).all()
     return [(r.day, str(r.category), int(r.n)) for r in rows]

@@ -4,6 +4,7 @@
 A filter's ``spec`` holds only these keys (all optional, at least one)::
 
     {"radius_m": 10–5000, "venue_categories": [str, …], "tip_categories": [str, …],
+     "tip_statuses": [str, …], "tip_grades": ["A"–"F" | "-", …],   # geodata.tipfilter
      "min_sensitivity": 1–5, "window": "1h" | "24h" | "7d" | "30d" | "all" | "custom",
      "start": "YYYY-MM-DD", "end": "YYYY-MM-DD",     # only with window "custom"
      "area": "" | DOPA code}
@@ -16,7 +17,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from geodata import audit
+from geodata import audit, tipfilter
 from geodata.areas import AreaError, check_categories, check_radius, repair_polygon
 from geodata.codes import is_area_code
 from geodata.db import Bind, begin, connect
@@ -29,6 +30,8 @@ SPEC_KEYS = (
     "radius_m",
     "venue_categories",
     "tip_categories",
+    "tip_statuses",
+    "tip_grades",
     "min_sensitivity",
     "window",
     "start",
@@ -88,6 +91,7 @@ def check_spec(spec: Mapping[str, Any], *, allow_empty: bool = False) -> dict[st
             if not isinstance(values, Sequence):
                 raise ViewError(f"{key} must be a list of strings")
             out[key] = check_categories(values, key.replace("_", " "))
+    out.update(_check_tip_filter(spec))
     if "min_sensitivity" in spec:
         s = spec["min_sensitivity"]
         if not isinstance(s, int) or isinstance(s, bool) or not 1 <= s <= 5:
@@ -99,6 +103,23 @@ def check_spec(spec: Mapping[str, Any], *, allow_empty: bool = False) -> dict[st
         if area != "" and not is_area_code(area):
             raise ViewError("area must be '' or a 2/4/6-digit DOPA code")
         out["area"] = area
+    return out
+
+
+def _check_tip_filter(spec: Mapping[str, Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, check in (
+        ("tip_statuses", tipfilter.check_statuses),
+        ("tip_grades", tipfilter.check_grades),
+    ):
+        if key in spec:
+            values = spec[key]
+            if not isinstance(values, list):
+                raise ViewError(f"{key} must be a list of strings")
+            try:
+                out[key] = check(values)
+            except ValueError as exc:
+                raise ViewError(f"{key}: {exc}") from None
     return out
 
 

@@ -327,12 +327,14 @@ def test_queries_use_the_indexes(conn: Connection) -> None:
     """The area and radius queries reach tips through an index, not by reading the table (with
     sequential scans switched off, a plan without an index would still show one)."""
     conn.execute(text("SET LOCAL enable_seqscan = off"))
+    kept = {"statuses": ["new"], "grades": ["A", "-"]}  # the status and grade filter on
     plans = {
-        "area_tips_code": {"prefix": "1001", "since": None, "until": None},
+        "area_tips_code": {"prefix": "1001", "since": None, "until": None, **kept},
         "area_tips_polygon": {
             "geojson": areas.check_polygon([(100.49, 13.74), (100.5, 13.74), (100.5, 13.75)]),
             "since": None,
             "until": None,
+            **kept,
         },
     }
     from geodata.queries import sql

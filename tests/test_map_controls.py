@@ -106,3 +106,33 @@ def test_dates_per_language() -> None:
     when = dt.datetime(2026, 2, 3, 17, 5, tzinfo=dt.UTC)  # 00:05 the next day in Bangkok
     assert datetime_text(when, "th", be=True) == "4 ก.พ. 2569 00:05 น."
     assert datetime_text(when, "en") == "4 Feb 2026 00:05"
+
+
+def test_statuses_and_grades_are_parsed_never_trusted() -> None:
+    q = filters.query(
+        status_values=["new", "เสร็จสิ้น", 5, "", "x" * 500, "a\nb", "new", None],
+        grade_values=["B", "A", "A1", "Z", "-", None, "b", {"x": 1}, "B"],
+        now=NOW,
+    )  # fmt: skip
+    assert q.statuses == ("new", "เสร็จสิ้น")
+    assert q.grades == ("A", "B", "-")  # letters A–F and "not graded", in that order
+    many = filters.query(status_values=[f"s{i}" for i in range(50)], now=NOW)
+    assert len(many.statuses) == 20
+    every = filters.query(grade_values=list("FEDCBA-"), now=NOW)
+    assert every.grades == ()  # all seven keep every tip, as none does
+    for forged in (None, 12, "new", "'; DROP TABLE tip; --", {"x": 1}, True):
+        q = filters.query(status_values=forged, grade_values=forged, now=NOW)
+        assert q.statuses == () and q.grades == ()
+    assert filters.query(now=NOW).statuses == () and filters.query(now=NOW).grades == ()
+
+
+def test_the_page_store_carries_statuses_and_grades() -> None:
+    from dashboard.pages import home
+
+    assert home.query_of(home.DEFAULT_QUERY).statuses == ()
+    raw = {**home.DEFAULT_QUERY, "statuses": ["รอรับเรื่อง"], "grades": ["C", "A"]}
+    q = home.query_of(raw)
+    assert (q.statuses, q.grades) == (("รอรับเรื่อง",), ("A", "C"))
+    spec = filters.spec(q)
+    assert spec["tip_statuses"] == ["รอรับเรื่อง"] and spec["tip_grades"] == ["A", "C"]
+    assert hash(q) != hash(home.query_of(home.DEFAULT_QUERY))  # the shared cache's key differs

@@ -205,14 +205,18 @@ def test_tip_counts_colour_the_admin_areas(
 def test_send_area_to_report(app_on_conn: dash.Dash, conn: Connection, field: Any) -> None:
     planner = _client(app_on_conn, conn, "planner")
     values = {"home-area-sel": {"polygon": LASSO}, "home-area-name": "ตรวจสอบ ก.", "lang": "th",
-              "home-query": {"window": "7d"}, "home-area-send": 1}  # fmt: skip
+              "home-query": {"window": "7d", "statuses": ["new"], "grades": ["B", "-"]},
+              "home-area-send": 1}  # fmt: skip
     out = _call(planner, app_on_conn, "home-area-sent.children", values, "home-area-send.n_clicks")
     assert "ตรวจสอบ ก." in str(out)
     row = conn.execute(
-        text("SELECT kind, name, area_code, ST_NPoints(geom) AS n FROM saved_view"
+        text("SELECT kind, name, area_code, ST_NPoints(geom) AS n, spec FROM saved_view"
              " WHERE name = 'ตรวจสอบ ก.'")
     ).one()  # fmt: skip
     assert row.kind == "report_area" and row.area_code is None and row.n >= 5
+    # the page's filters go with the area, as they were on screen
+    assert row.spec == {"window": "7d", "tip_categories": [], "tip_statuses": ["new"],
+                        "tip_grades": ["B", "-"]}  # fmt: skip
     audited = conn.execute(
         text("SELECT count(*) FROM audit_event WHERE action = 'report.area'")
     ).scalar_one()

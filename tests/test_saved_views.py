@@ -83,6 +83,18 @@ def test_filter_specs_are_allow_listed(conn: Connection, spec: object, message: 
         views.save_filter(conn, ann, "f", spec)  # type: ignore[arg-type]
 
 
+def test_report_specs_keep_statuses_and_grades(conn: Connection) -> None:
+    planner = person(conn, "planner")
+    spec = {"window": "24h", "tip_statuses": ["เสร็จสิ้น", "new"], "tip_grades": ["-", "A"]}
+    saved = views.send_area_to_report(conn, planner, name="ตรวจ", area_code="1001", spec=spec)
+    assert saved["spec"] == {"window": "24h", "tip_statuses": ["เสร็จสิ้น", "new"],
+                             "tip_grades": ["A", "-"]}  # fmt: skip
+    for bad in ({"tip_grades": ["A1"]}, {"tip_grades": "A"}, {"tip_statuses": [""]},
+                {"tip_statuses": "new"}, {"tip_statuses": ["x" * 40]}):  # fmt: skip
+        with pytest.raises(ViewError, match="tip_"):
+            views.check_spec(bad)
+
+
 def test_custom_window_and_names(conn: Connection) -> None:
     ann = person(conn, "command")
     spec = {"window": "custom", "start": "2026-11-01", "end": "2026-11-07"}

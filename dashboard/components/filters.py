@@ -2,7 +2,8 @@
 forged or malformed value falls back to a default instead of reaching a query.
 
 A ``MapQuery`` holds the area, the time span (a preset window, a custom date range, and the step
-of the playback slider inside it), the tip categories kept and the layers switched on.
+of the playback slider inside it), the tip categories, statuses and source grades kept and the
+layers switched on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from dashboard.fmt import BANGKOK, date_text, local
 from geodata.codes import is_area_code
+from geodata.tipfilter import GRADE_VALUES, MAX_STATUS_CHARS, MAX_STATUSES
 
 LEVELS = ("province", "district", "subdistrict")
 WINDOWS: dict[str, int | None] = {  # hours; "custom" takes the date pickers
@@ -40,6 +42,8 @@ class MapQuery:
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     categories: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # tip statuses as the source wrote them; () keeps all
+    grades: tuple[str, ...] = ()  # source letters A–F and "-" (not graded); () keeps all
     layers: frozenset[str] = field(default_factory=lambda: frozenset(DEFAULT_LAYERS))
     be: bool = False
 
@@ -137,6 +141,30 @@ def categories(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))[:MAX_CATEGORIES]
 
 
+def statuses(value: Any) -> tuple[str, ...]:
+    """Tip statuses to keep: short strings without control characters, at most
+    ``MAX_STATUSES`` (the rest is dropped)."""
+    if not isinstance(value, list):
+        return ()
+    out = [
+        v
+        for v in value
+        if isinstance(v, str)
+        and 0 < len(v) <= MAX_STATUS_CHARS
+        and not any(ord(ch) < 32 or ord(ch) == 127 for ch in v)
+    ]
+    return tuple(dict.fromkeys(out))[:MAX_STATUSES]
+
+
+def grades(value: Any) -> tuple[str, ...]:
+    """Source grades to keep: the letters A–F and "-" (not graded), in that order; anything
+    else is dropped, and all seven keep every tip, as none does."""
+    if not isinstance(value, list):
+        return ()
+    kept = tuple(g for g in GRADE_VALUES if g in value)
+    return () if len(kept) == len(GRADE_VALUES) else kept
+
+
 def layers(value: Any) -> frozenset[str]:
     if not isinstance(value, list):
         return frozenset(DEFAULT_LAYERS)
@@ -154,6 +182,8 @@ def query(  # noqa: PLR0917 - one parameter per control of the page
     layer_values: Any = None,
     era: Any = None,
     now: dt.datetime | None = None,
+    status_values: Any = None,
+    grade_values: Any = None,
 ) -> MapQuery:
     """The page's controls → a ``MapQuery`` (playback step ``play`` = 0 means the whole span)."""
     key, since, until = window_span(window, start, end, now)
@@ -168,6 +198,23 @@ def query(  # noqa: PLR0917 - one parameter per control of the page
         since=since,
         until=until,
         categories=categories(category_values),
+        statuses=statuses(status_values),
+        grades=grades(grade_values),
         layers=layers(layer_values),
         be=isinstance(era, list) and "be" in era,
     )
+
+
+def spec(q: MapQuery) -> dict[str, Any]:
+    """The query's tip filters as a saved-view spec (``geodata.views``): the window (a custom
+    one with its first and last Bangkok day), categories, statuses and source grades."""
+    out: dict[str, Any] = {
+        "window": q.window,
+        "tip_categories": list(q.categories),
+        "tip_statuses": list(q.statuses),
+        "tip_grades": list(q.grades),
+    }
+    if q.window == "custom" and q.since is not None and q.until is not None:
+        out["start"] = local(q.since).date().isoformat()
+        out["end"] = (local(q.until).date() - dt.timedelta(days=1)).isoformat()
+    return out

@@ -1,7 +1,7 @@
 """The live situational map: layers (admin areas with tip counts, venues, lodging, tip heat,
-Gi* hotspots, patrol units), time window and playback, tip categories, proximity, area
-selection. The side panels (area, proximity lists, trend, alerts, filters) are in
-``dashboard.pages.home_panels``.
+Gi* hotspots, patrol units), time window and playback, tip categories, statuses and source
+grades, proximity, area selection. The side panels (area, proximity lists, trend, alerts,
+filters) are in ``dashboard.pages.home_panels``.
 
 Every control writes into one store (``HOME_QUERY``), parsed by ``filters.query`` into a
 ``MapQuery``: a forged value falls back to a default before it reaches a query. The first map of
@@ -27,19 +27,22 @@ from dashboard.components.basemap import style_url
 from dashboard.components.layers import VENUE_COLOURS, heat_trace, hotspot_trace, unit_trace
 from dashboard.components.nearby import circle_traces
 from dashboard.i18n import language as _lang
-from dashboard.i18n import t
+from dashboard.i18n import status_label, t
 from geodata.extent import in_thailand
 from geodata.roles import Cap, Viewer
+from geodata.tipfilter import GRADE_VALUES
 
 LEVELS = filters.LEVELS
 LIVE_MS = 500  # how often an open page asks whether tips changed (three primary-key lookups)
 PLAY_MS = 1500  # playback: one step per 1.5 s
 PAGE_CAPABILITY = Cap.MAP_VIEW
 LAYER_CAPS = {"heat": Cap.TIPS_AGGREGATE, "hotspots": Cap.TIPS_AGGREGATE}
+STATUS_OPTIONS = 40  # the status filter offers the most frequent ones
 VIEW_PAD = 0.25  # data is fetched for the viewport and a quarter more on each side
 DEFAULT_QUERY = {
     "level": "province", "province": "", "window": "30d", "start": None, "end": None,
-    "play": 0, "categories": [], "layers": list(filters.DEFAULT_LAYERS), "era": [],
+    "play": 0, "categories": [], "statuses": [], "grades": [],
+    "layers": list(filters.DEFAULT_LAYERS), "era": [],
 }  # fmt: skip
 
 
@@ -76,6 +79,10 @@ def layout(**_query: Any) -> html.Div:
         html.Div(id=ids.HOME_LEGEND, className="sa-legend"),
         _field(ids.HOME_CATEGORIES_LABEL, ids.HOME_CATEGORIES),
         dcc.Dropdown(id=ids.HOME_CATEGORIES, multi=True, value=[], options=[]),
+        _field(ids.HOME_STATUSES_LABEL, ids.HOME_STATUSES),
+        dcc.Dropdown(id=ids.HOME_STATUSES, multi=True, value=[], options=[]),
+        _field(ids.HOME_GRADES_LABEL, ids.HOME_GRADES),
+        dcc.Dropdown(id=ids.HOME_GRADES, multi=True, value=[], options=[]),
         _field(ids.HOME_WINDOW_LABEL, ids.HOME_WINDOW),
         dcc.RadioItems(id=ids.HOME_WINDOW, value="30d", options=[], className="sa-radio"),
         dcc.DatePickerRange(id=ids.HOME_RANGE, display_format="DD/MM/YYYY",
@@ -184,6 +191,11 @@ def legend(lang: str) -> list[Any]:
     Output(ids.HOME_ATTRIBUTION, "children"),
     Output(ids.HOME_DEMO_BANNER, "children"),
     Output(ids.HOME_CLICK_MODE, "options"),
+    Output(ids.HOME_STATUSES_LABEL, "children"),
+    Output(ids.HOME_STATUSES, "placeholder"),
+    Output(ids.HOME_GRADES_LABEL, "children"),
+    Output(ids.HOME_GRADES, "options"),
+    Output(ids.HOME_GRADES, "placeholder"),
     Input("lang", "value"),
 )
 def render_labels(lang: str) -> tuple[Any, ...]:
@@ -213,7 +225,17 @@ def render_labels(lang: str) -> tuple[Any, ...]:
         demo_banner(lang),
         [{"label": t("click_area", lang), "value": "area"},
          {"label": t("click_near", lang), "value": "near"}],
+        t("tip_statuses", lang),
+        t("all_statuses", lang),
+        t("source_reliability", lang),
+        grade_options(lang),
+        t("all_grades", lang),
     )  # fmt: skip
+
+
+def grade_options(lang: str) -> list[dict[str, str]]:
+    """The Admiralty source letters A–F and "not graded", labelled in ``lang``."""
+    return [{"label": t(f"grade_{g}", lang), "value": g} for g in GRADE_VALUES]
 
 
 def attribution(lang: str) -> html.Div:
@@ -255,6 +277,8 @@ def demo_banner(lang: str) -> Any:
     Input(ids.HOME_CATEGORIES, "value"),
     Input(ids.HOME_LAYERS, "value"),
     Input(ids.HOME_ERA, "value"),
+    Input(ids.HOME_STATUSES, "value"),
+    Input(ids.HOME_GRADES, "value"),
     prevent_initial_call=True,
 )
 def collect(  # noqa: PLR0917 - one parameter per control
@@ -267,11 +291,14 @@ def collect(  # noqa: PLR0917 - one parameter per control
     cats: Any,
     layers: Any,
     era: Any,
+    statuses: Any = None,
+    grades: Any = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The page's controls in one store (parsed, never trusted, by every reader)."""
     raw = {
         "level": level, "province": province, "window": window, "start": start, "end": end,
-        "play": play, "categories": cats, "layers": layers, "era": era,
+        "play": play, "categories": cats, "statuses": statuses, "grades": grades,
+        "layers": layers, "era": era,
     }  # fmt: skip
     return raw, {"display": "block" if window == "custom" else "none"}
 
@@ -289,6 +316,8 @@ def query_of(raw: Any) -> filters.MapQuery:
         category_values=r.get("categories"),
         layer_values=r.get("layers"),
         era=r.get("era"),
+        status_values=r.get("statuses"),
+        grade_values=r.get("grades"),
     )
 
 
@@ -569,21 +598,30 @@ def poll_tips(_n: Any, previous: Any) -> Any:
 @secure_callback(
     PAGE_CAPABILITY,
     Output(ids.HOME_CATEGORIES, "options"),
+    Output(ids.HOME_STATUSES, "options"),
     Input(ids.HOME_QUERY, "data"),
     Input("lang", "value"),
     Input(ids.HOME_MARKER, "data"),
     Input(ids.HOME_MAP_KEY, "data"),
 )
-def category_options(
+def filter_options(
     raw: Any, lang: str, _marker: Any = None, _drawn: Any = None
-) -> list[dict[str, str]]:
-    """The tip categories of the area and window, most frequent first (with counts)."""
-    viewer, q = current_viewer(), query_of(raw)
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The tip categories and statuses of the area and window, most frequent first (with
+    counts; statuses in ``lang`` where sitaware knows them). Chosen values the area no longer
+    has stay choosable: a dropdown drops a value without an option. One callback for both: the
+    status filter adds no request to a change of the page or a live update."""
+    lang, viewer, q = _lang(lang), current_viewer(), query_of(raw)
     if not viewer.can(Cap.TIPS_AGGREGATE):
-        return []
+        return [], []
     everything = filters.MapQuery(area=q.area, since=q.since, until=q.until)
     counts = data.tip_counts(viewer, everything)[:40]
     kept = [c for c in q.categories if c not in dict(counts)]
-    return [{"label": f"{c} ({n:,})", "value": c} for c, n in counts] + [
+    categories = [{"label": f"{c} ({n:,})", "value": c} for c, n in counts] + [
         {"label": c, "value": c} for c in kept
     ]
+    by_status = data.tip_status_counts(viewer, everything)[:STATUS_OPTIONS]
+    chosen = [s for s in q.statuses if s not in dict(by_status)]
+    statuses = [{"label": f"{status_label(s, lang)} ({n:,})", "value": s} for s, n in by_status]
+    statuses += [{"label": status_label(s, lang), "value": s} for s in chosen]
+    return categories, statuses

@@ -300,12 +300,8 @@ def send_to_report(_n: Any, name: Any, sel: Any, raw: Any, lang: str) -> Any:
     label = str(name or "").strip()[:120] or (
         picked[0] or f"{t('drawn_area', lang)} {local(dt.datetime.now(dt.UTC)):%Y-%m-%d %H:%M}"
     )
-    spec: dict[str, Any] = {"window": q.window, "tip_categories": list(q.categories)}
-    if q.window == "custom" and q.since is not None and q.until is not None:
-        spec["start"] = local(q.since).date().isoformat()
-        spec["end"] = (local(q.until).date() - dt.timedelta(days=1)).isoformat()
     try:
-        data.send_area_to_report(current_viewer(), label, picked[0], picked[1], spec)
+        data.send_area_to_report(current_viewer(), label, picked[0], picked[1], filters.spec(q))
     except (ValueError, ForbiddenError) as exc:
         return html.Span(f"{t('bad_area', lang)}: {exc}", className="sa-error")
     return f"{t('sent_to_report', lang)}: {label}"
@@ -405,7 +401,7 @@ def render_near(near: Any, lang: str, raw: Any) -> tuple[Any, ...]:
         return html.P(t("near_hint", lang), className="sa-note"), *labels
     lon, lat, radius, label = centre
     q = query_of(raw)
-    result = data.nearby(current_viewer(), lon, lat, radius, q.since)
+    result = data.nearby(current_viewer(), lon, lat, radius, q)
     return panel(result, label, lang), *labels
 
 

@@ -3,6 +3,7 @@
 --   :prefix  DOPA code prefix of the area ('' = everywhere; '10' Bangkok; '1001' Phra Nakhon)
 --   :since   timestamptz or NULL (no lower bound); :until timestamptz or NULL
 --   :categories text[] of categories to keep (empty = all)
+--   :statuses, :grades text[] (fragment tip_filter: status and source grade; empty = all)
 -- The code range next to LIKE lets the btree code indexes serve the prefix (LIKE alone
 -- cannot under this database's collation).
 -- Columns: category, n
@@ -16,5 +17,6 @@ WHERE (:prefix = ''
   AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
   AND (cardinality(CAST(:categories AS text[])) = 0 OR t.category = ANY(CAST(:categories AS text[])))
   AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
+  -- @include tip_filter
 GROUP BY t.category
 ORDER BY n DESC, t.category

@@ -1,8 +1,10 @@
--- Purpose: tip counts per grid cell for some categories only (raw path: an area filter, or
--- a cell size that tip_cell holds without categories). Reads the tips' rows, not an index.
+-- Purpose: tip counts per grid cell for some categories only (raw path: an area filter, a
+-- status or grade filter, or a cell size that tip_cell holds without categories). Reads the
+-- tips' rows, not an index.
 -- Parameters: :prefix DOPA code prefix ('' = everywhere); :since, :until timestamptz or NULL;
 --   :cell_deg cell size in degrees; :x0, :x1, :y0, :y1 cell index range of the viewport;
 --   :cats text[] of categories to keep (not empty)
+--   :statuses, :grades text[] (fragment tip_filter: status and source grade; empty = all)
 -- Columns: lon, lat (cell centre), n
 SELECT CAST((c.cx + 0.5) * :cell_deg AS float8) AS lon,
        CAST((c.cy + 0.5) * :cell_deg AS float8) AS lat, count(*) AS n
@@ -14,6 +16,7 @@ FROM (
       AND (:prefix = '' OR t.subdistrict_code LIKE :prefix || '%' OR t.district_code LIKE :prefix || '%')
       AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
       AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
+      -- @include tip_filter
 ) c
 WHERE c.cx BETWEEN :x0 AND :x1 AND c.cy BETWEEN :y0 AND :y1
 GROUP BY c.cx, c.cy

@@ -7,6 +7,7 @@
 --   :limit      maximum rows
 --   :categories text[] of categories to keep (empty = all)
 --   :until timestamptz or NULL (no upper bound)
+--   :statuses, :grades text[] (fragment tip_filter: status and source grade; empty = all)
 -- The code range next to LIKE lets the btree code indexes serve the prefix (LIKE alone
 -- cannot under this database's collation).
 -- Columns: id, reported_at, category, status, reliability, geo_precision, lon, lat,
@@ -23,5 +24,6 @@ WHERE (:prefix = ''
   AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
   AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
   AND (cardinality(CAST(:categories AS text[])) = 0 OR t.category = ANY(CAST(:categories AS text[])))
+  -- @include tip_filter
 ORDER BY t.reported_at DESC, t.id DESC
 LIMIT :limit

@@ -2,6 +2,7 @@
 -- Parameters: :prefix DOPA code prefix ('' = everywhere); :since timestamptz or NULL
 --   :categories text[] of categories to keep (empty = all)
 --   :until timestamptz or NULL (no upper bound)
+--   :statuses, :grades text[] (fragment tip_filter: status and source grade; empty = all)
 -- The code range next to LIKE lets the btree code indexes serve the prefix (LIKE alone
 -- cannot under this database's collation).
 -- Columns: day (date), category, n
@@ -15,5 +16,6 @@ WHERE (:prefix = ''
   AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
   AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
   AND (cardinality(CAST(:categories AS text[])) = 0 OR t.category = ANY(CAST(:categories AS text[])))
+  -- @include tip_filter
 GROUP BY 1, 2
 ORDER BY 1, 2

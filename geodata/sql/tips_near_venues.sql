@@ -10,6 +10,7 @@
 --   :prefix DOPA code prefix of the tips' area ('' = everywhere)
 --   :since, :until timestamptz or NULL (until excluded); :cell_deg grid cell in degrees
 --   :with_records boolean; :n_records rows
+--   :statuses, :grades text[] (fragment tip_filter: status and source grade; empty = all)
 -- Area by code: `code >= :prefix AND code < :prefix || 'z'` lets the btree code indexes
 -- serve the prefix (LIKE alone cannot under this database's collation); LIKE keeps it exact.
 -- Columns: total, by_category (json [[category, n], …]), cells (json [[lon, lat, n], …]),
@@ -23,6 +24,7 @@ WITH hit AS MATERIALIZED (
       AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
       AND (cardinality(CAST(:tip_categories AS text[])) = 0
            OR t.category = ANY(CAST(:tip_categories AS text[])))
+      -- @include tip_filter
       AND (:prefix = ''
            OR (t.subdistrict_code >= :prefix AND t.subdistrict_code < (:prefix || 'z')
                AND t.subdistrict_code LIKE :prefix || '%')

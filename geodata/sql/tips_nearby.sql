@@ -2,6 +2,7 @@
 -- index, then metres on the sphere (cheap) for the tips in the box.
 -- Parameters: :lon, :lat; :radius_m metres; :deg box half-size in degrees (≥ radius);
 --   :since timestamptz or NULL; :n rows
+--   :statuses, :grades text[] (fragment tip_filter: status and source grade; empty = all)
 -- Columns: id, reported_at, category, status, reliability, metres, bearing, n_total
 WITH p AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS g),
 near AS (
@@ -11,6 +12,7 @@ near AS (
     FROM tip t, p
     WHERE t.geom && ST_Expand(p.g, :deg)
       AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
+      -- @include tip_filter
 )
 SELECT near.*, count(*) OVER () AS n_total FROM near WHERE metres <= :radius_m
 ORDER BY metres LIMIT :n
