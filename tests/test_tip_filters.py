@@ -344,7 +344,8 @@ def test_the_controls_reach_the_store_and_every_list(
     # the tip list: counts and records of the kept tips only
     for kept, n in ((["A"], 2), (["-"], 1), ([], 4)):
         body = str(_call(planner, app_on_conn, "home-tips.children",
-                         {"home-query": {**query, "grades": kept}, "lang": "en"}))  # fmt: skip
+                         {"home-query": {**query, "grades": kept},
+                          "lang": "en"})["home-tips"])  # fmt: skip
         assert body.count("Grade ") == n, (kept, body)
     # the map: heat and the districts' counts
     fig = _call(planner, app_on_conn, "home-map.figure",
@@ -358,7 +359,7 @@ def test_the_controls_reach_the_store_and_every_list(
     # the selected area's summary
     area = str(_call(planner, app_on_conn, "home-area.children",
                      {"home-area-sel": {"code": "1001"}, "lang": "en",
-                      "home-query": {**query, "statuses": ["closed"]}}))  # fmt: skip
+                      "home-query": {**query, "statuses": ["closed"]}})["home-area"])  # fmt: skip
     assert "'ก'" in area and "'ข'" not in area  # tips by category: b only
 
 
@@ -368,5 +369,5 @@ def test_forged_store_values_are_dropped(
     query = {"level": "district", "province": "10", **WINDOW}
     forged = {**query, "statuses": "new", "grades": ["A1", "Z", {"x": 1}, None]}
     body = str(_call(planner, app_on_conn, "home-tips.children",
-                     {"home-query": forged, "lang": "en"}))  # fmt: skip
+                     {"home-query": forged, "lang": "en"})["home-tips"])  # fmt: skip
     assert body.count("Grade ") == 4  # nothing usable: every tip

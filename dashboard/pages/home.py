@@ -21,6 +21,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import data, ids
 from dashboard.auth.guard import current_viewer, in_guarded_request
 from dashboard.auth.policy import secure_callback
+from dashboard.board import section
 from dashboard.components import filters, mapfig
 from dashboard.components.admin_map import _bounds, admin_map_figure, count_z, groups
 from dashboard.components.basemap import style_url
@@ -595,7 +596,8 @@ def poll_tips(_n: Any, previous: Any) -> Any:
     return dash.no_update if marker == previous else marker
 
 
-@secure_callback(
+@section(
+    "home",
     PAGE_CAPABILITY,
     Output(ids.HOME_CATEGORIES, "options"),
     Output(ids.HOME_STATUSES, "options"),

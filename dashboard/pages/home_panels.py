@@ -19,6 +19,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import data, ids
 from dashboard.auth.guard import current_viewer
 from dashboard.auth.policy import secure_callback
+from dashboard.board import register, section
 from dashboard.components import filters
 from dashboard.components.layers import VENUE_COLOURS
 from dashboard.components.mapfig import first_point
@@ -246,7 +247,8 @@ def area_panel(summary: dict[str, Any], lang: str, be: bool) -> list[Any]:
     return out
 
 
-@secure_callback(
+@section(
+    "home",
     PAGE_CAPABILITY,
     Output(ids.HOME_AREA + "-title", "children"),
     Output(ids.HOME_AREA, "children"),
@@ -408,7 +410,8 @@ def render_near(near: Any, lang: str, raw: Any) -> tuple[Any, ...]:
 # --- time: trend chart (linked with the map) and playback -----------------------------------
 
 
-@secure_callback(
+@section(
+    "home",
     Cap.TIPS_AGGREGATE,
     Output(ids.HOME_TREND, "figure"),
     Output(ids.HOME_TREND_TITLE, "children"),
@@ -529,7 +532,8 @@ def toggle_play(_n: Any, lang: str, disabled: Any) -> tuple[bool, str]:
     return stopped, t("play" if stopped else "pause", lang)
 
 
-@secure_callback(
+@section(
+    "home",
     PAGE_CAPABILITY,
     Output(ids.HOME_PLAY_LABEL, "children"),
     Input(ids.HOME_QUERY, "data"),
@@ -620,7 +624,8 @@ def save_coloc(_n: Any, lang: str, name: Any, coloc: Any, window: Any) -> tuple[
     return options, t("saved_filters", lang), cleared
 
 
-@secure_callback(
+@section(
+    "home",
     Cap.TIPS_AGGREGATE,
     Output(ids.HOME_COLOC_RESULT, "children"),
     Output(ids.HOME_COLOC_TITLE, "children"),
@@ -731,7 +736,8 @@ def alerts(_marker: Any, _close: Any, lang: str, seen: Any, era: Any) -> tuple[A
 # --- lists: hotspots, tips, venues ----------------------------------------------------------
 
 
-@secure_callback(
+@section(
+    "home",
     Cap.TIPS_AGGREGATE,
     Output(ids.HOME_HOTSPOTS, "children"),
     Input(ids.HOME_QUERY, "data"),
@@ -779,7 +785,8 @@ def _top_categories(counts: list[tuple[str, int]], lang: str) -> list[dict[str, 
     return rows
 
 
-@secure_callback(
+@section(
+    "home",
     Cap.TIPS_AGGREGATE,
     Output(ids.HOME_TIPS, "children"),
     Input(ids.HOME_QUERY, "data"),
@@ -837,7 +844,8 @@ def tip_cards(
     return html.Ul(cards, className="sa-cards")
 
 
-@secure_callback(
+@section(
+    "home",
     Cap.MAP_VIEW,
     Output(ids.HOME_VENUES, "children"),
     Input(ids.HOME_QUERY, "data"),
@@ -865,3 +873,8 @@ def render_venues(raw: Any, lang: str, _drawn: Any = None) -> list[Any]:
             "no_venues",
         ),
     ]
+
+
+# The panels above that follow the page's query answer in one request (dashboard.board): a
+# change of area or window sends the map, the proximity list and this, not eleven requests.
+board_home = register("home", Cap.TIPS_AGGREGATE)
