@@ -451,6 +451,25 @@ def test_time_window_and_proximity(
         p.page.get_by_text("ไทย", exact=True).click()
         p.page.locator("#home-window").get_by_text("7 วัน", exact=True).click()
         p.page.wait_for_timeout(1000)
+        # the controls' store is written in the browser: with every key the server reads
+        from dashboard.pages.home import STORE_KEYS, query_of
+
+        store, style = p.page.evaluate(
+            "window.dash_clientside.sitaware.collect('district', '10', 'custom', '2026-11-01',"
+            " '2026-11-07', 2, ['x'], ['heat'], ['be'], ['new'], ['A', '-'])"
+        )
+        assert set(store) == set(STORE_KEYS) and style == {"display": "block"}
+        q = query_of(store)
+        assert (q.level, q.area, q.window, q.categories, q.statuses, q.grades, q.be) == (
+            "district",
+            "10",
+            "custom",
+            ("x",),
+            ("new",),
+            ("A", "-"),
+            True,
+        )
+        assert q.layers == {"heat"} and q.since is not None
         p.page.fill("#home-near-addr", "แขวงพระบรมมหาราชวัง เขตพระนคร กรุงเทพมหานคร")
         p.page.click("#home-near-go")
         result = p.page.locator("#home-near-result", has_text="สถานที่เฝ้าระวังใกล้ที่สุด")

@@ -27,6 +27,17 @@
    plotly's own ones (autosize at the first drawing, legend clicks) stay in the browser. */
 window.dash_clientside = Object.assign({}, window.dash_clientside);
 window.dash_clientside.sitaware = Object.assign({}, window.dash_clientside.sitaware, {
+  // the map page's controls in one store (home.py: query_of parses it on the server)
+  collect: function (level, province, win, start, end, play, cats, layers, era, statuses,
+    grades) {
+    return [
+      {
+        level: level, province: province, window: win, start: start, end: end, play: play,
+        categories: cats, layers: layers, era: era, statuses: statuses, grades: grades,
+      },
+      { display: win === "custom" ? "block" : "none" },
+    ];
+  },
   moved: function (relayout) {
     if (relayout && typeof relayout === "object" && "map.zoom" in relayout) {
       return relayout;

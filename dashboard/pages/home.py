@@ -265,8 +265,11 @@ def demo_banner(lang: str) -> Any:
     )
 
 
-@secure_callback(
-    PAGE_CAPABILITY,
+# The page's controls in one store, put together in the browser (a server round trip before
+# every map request bought nothing: the store is parsed, never trusted, by every reader, with
+# ``query_of``). tests/test_browser.py checks that the function writes the keys read here.
+dash.clientside_callback(
+    dash.ClientsideFunction(namespace="sitaware", function_name="collect"),
     Output(ids.HOME_QUERY, "data"),
     Output(ids.HOME_RANGE, "style"),
     Input(ids.HOME_LEVEL, "value"),
@@ -282,26 +285,8 @@ def demo_banner(lang: str) -> Any:
     Input(ids.HOME_GRADES, "value"),
     prevent_initial_call=True,
 )
-def collect(  # noqa: PLR0917 - one parameter per control
-    level: Any,
-    province: Any,
-    window: Any,
-    start: Any,
-    end: Any,
-    play: Any,
-    cats: Any,
-    layers: Any,
-    era: Any,
-    statuses: Any = None,
-    grades: Any = None,
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """The page's controls in one store (parsed, never trusted, by every reader)."""
-    raw = {
-        "level": level, "province": province, "window": window, "start": start, "end": end,
-        "play": play, "categories": cats, "statuses": statuses, "grades": grades,
-        "layers": layers, "era": era,
-    }  # fmt: skip
-    return raw, {"display": "block" if window == "custom" else "none"}
+STORE_KEYS = ("level", "province", "window", "start", "end", "play", "categories", "layers",
+              "era", "statuses", "grades")  # fmt: skip
 
 
 def query_of(raw: Any) -> filters.MapQuery:
