@@ -27,7 +27,9 @@ changes: the page's panels read the map's key, so they go after the map, once. (
 2026-11-26 this bench sent them with the map and again after it: about five requests per
 action that no browser sends.) Each request's latency (send → body read) is recorded; an error
 is a status other than 200/204, a 200 whose body is not a Dash response, or a timeout (120 s).
-The kind of a request is taken from its callback's outputs (``KIND_BY_OUTPUT``).
+The kind of a request is taken from its callback's outputs (``KIND_BY_OUTPUT``). Clientside
+callbacks (the controls' store, the pan filter) run here as ports of their JavaScript
+(``CLIENTSIDE``), without a request, as a browser runs them.
 
 ``--poll`` adds what an open page also does: the live poll (``home-marker.data``) once a second
 per user. Without it the load is the interactive mix only.
@@ -123,19 +125,51 @@ class Log:
             self.actions[name].append(ms)
 
 
+def _collect(values: list[Any]) -> list[Any]:
+    """dashboard/assets/sitaware-map.js ``collect``: the map page's controls in one store."""
+    level, province, win, start, end, play, cats, layers, era, statuses, grades = values
+    store = {
+        "level": level, "province": province, "window": win, "start": start, "end": end,
+        "play": play, "categories": cats, "layers": layers, "era": era, "statuses": statuses,
+        "grades": grades,
+    }  # fmt: skip
+    return [store, {"display": "block" if win == "custom" else "none"}]
+
+
+def _moved(values: list[Any]) -> list[Any]:
+    """``moved``: a relayout that carries a zoom (a person's pan or zoom), else nothing."""
+    relayout = values[0]
+    return [relayout if isinstance(relayout, dict) and "map.zoom" in relayout else NO_UPDATE]
+
+
+NO_UPDATE = object()
+# The page's clientside callbacks, ported: a browser runs them without a request, and their
+# outputs fire server callbacks. One without a port stops the bench (it would miss requests).
+CLIENTSIDE: dict[str, Any] = {"collect": _collect, "moved": _moved}
+
+
+def _unported(dep: dict[str, Any]) -> bool:
+    fn = dep.get("clientside_function")
+    return bool(fn) and fn.get("function_name") not in CLIENTSIDE
+
+
 class Callbacks:
     """The app's callbacks (``GET /_dash-dependencies``), indexed by the inputs that fire them."""
 
     def __init__(self, deps: list[dict[str, Any]]) -> None:
         self.by_input: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.read: set[str] = set()  # every prop a callback reads (input or state)
+        unported = [d for d in deps if _unported(d)]
+        deps = [d for d in deps if not _unported(d)]
         for d in deps:
-            if d.get("clientside_function"):
-                continue  # runs in the browser, no request
             for i in d["inputs"]:
                 self.by_input[f"{i['id']}.{i['property']}"].append(d)
             for i in [*d["inputs"], *d.get("state", [])]:
                 self.read.add(f"{i['id']}.{i['property']}")
+        for d in unported:  # e.g. Dash's own page-title callback: harmless unless it feeds ours
+            if any(p in self.read for p in _props_of(d["output"])):
+                sys.exit(f"clientside callback {d['output']} feeds server callbacks and has no "
+                         "port in bench/users.py CLIENTSIDE")  # fmt: skip
 
     def fired_by(self, props: list[str]) -> list[dict[str, Any]]:
         """Callbacks that any of ``props`` triggers, each once."""
@@ -291,14 +325,28 @@ class Simulation:
                 break
             wave = self.cb.ready([d for d, _ in pending.values()])
             sent = [(d, pending.pop(d["output"])[1]) for d in wave]
-            futures = [self.pool.submit(self.call, user, d, props, action) for d, props in sent]
+            futures = [
+                self.pool.submit(self.call, user, d, props, action)
+                for d, props in sent
+                if not d.get("clientside_function")
+            ]
             updates: dict[str, Any] = {}
+            for d, _ in sent:  # in the browser: no request
+                if d.get("clientside_function"):
+                    updates.update(self._run_clientside(user, d))
             for f in futures:
                 updates.update(f.result())
             updates = {k: v for k, v in updates.items() if user.state.get(k) != v}
             user.state.update(updates)
             self._fire(pending, [k for k in updates if self.cb.has_input(k)])
         self.log.action(action, (time.perf_counter() - t0) * 1000)
+
+    def _run_clientside(self, user: User, dep: dict[str, Any]) -> dict[str, Any]:
+        """What a clientside callback sets, computed by its port."""
+        port = CLIENTSIDE[dep["clientside_function"]["function_name"]]
+        values = [user.state.get(f"{i['id']}.{i['property']}") for i in dep["inputs"]]
+        keys = _props_of(dep["output"])
+        return {k: v for k, v in zip(keys, port(values), strict=True) if v is not NO_UPDATE}
 
     def _fire(self, pending: dict[str, tuple[dict[str, Any], list[str]]], props: list[str]) -> None:
         """Add the callbacks ``props`` fire to ``pending`` (one already waiting gets the new
