@@ -142,10 +142,16 @@ def _moved(values: list[Any]) -> list[Any]:
     return [relayout if isinstance(relayout, dict) and "map.zoom" in relayout else NO_UPDATE]
 
 
+def _near_query(values: list[Any]) -> list[Any]:
+    """``nearQuery``: the page's query for the proximity list, only while a centre is set."""
+    query, near = values
+    return [query if isinstance(near, dict) else NO_UPDATE]
+
+
 NO_UPDATE = object()
 # The page's clientside callbacks, ported: a browser runs them without a request, and their
 # outputs fire server callbacks. One without a port stops the bench (it would miss requests).
-CLIENTSIDE: dict[str, Any] = {"collect": _collect, "moved": _moved}
+CLIENTSIDE: dict[str, Any] = {"collect": _collect, "moved": _moved, "nearQuery": _near_query}
 
 
 def _unported(dep: dict[str, Any]) -> bool:
@@ -344,7 +350,8 @@ class Simulation:
     def _run_clientside(self, user: User, dep: dict[str, Any]) -> dict[str, Any]:
         """What a clientside callback sets, computed by its port."""
         port = CLIENTSIDE[dep["clientside_function"]["function_name"]]
-        values = [user.state.get(f"{i['id']}.{i['property']}") for i in dep["inputs"]]
+        deps = [*dep["inputs"], *dep.get("state", [])]
+        values = [user.state.get(f"{i['id']}.{i['property']}") for i in deps]
         keys = _props_of(dep["output"])
         return {k: v for k, v in zip(keys, port(values), strict=True) if v is not NO_UPDATE}
 

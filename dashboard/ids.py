@@ -21,6 +21,7 @@ HOME_DETAIL = "home-detail"  # the picked venue or lodging site in full
 HOME_DETAIL_TITLE = "home-detail-title"
 HOME_MOVED = "home-moved"  # the user's pans and zooms (the map's relayouts, filtered in the page)
 HOME_NEAR = "home-near"
+HOME_NEAR_QUERY = "home-near-query"  # the query, passed on only while a centre is set
 HOME_NEAR_TITLE = "home-near-title"
 HOME_NEAR_ADDR = "home-near-addr"
 HOME_NEAR_GO = "home-near-go"

@@ -449,8 +449,18 @@ def test_time_window_and_proximity(
         p.sign_in(live_url, *users["command"])
         # the language is remembered per person: an earlier test left this one in English
         p.page.get_by_text("ไทย", exact=True).click()
+        near_asked: list[Any] = []
+
+        def _near_asked(r: Any) -> None:
+            if "home-near-result" in (r.post_data or ""):
+                near_asked.extend(r.post_data_json.get("changedPropIds") or [])
+
+        p.page.on("request", _near_asked)
         p.page.locator("#home-window").get_by_text("7 วัน", exact=True).click()
         p.page.wait_for_timeout(1000)
+        # no centre yet: a window change asks nothing for the list (the language switch above
+        # may still redraw its labels)
+        assert "home-near-query.data" not in near_asked, near_asked
         # the controls' store is written in the browser: with every key the server reads
         from dashboard.pages.home import STORE_KEYS, query_of
 
@@ -478,6 +488,15 @@ def test_time_window_and_proximity(
         assert "แจ้งเหตุในรัศมี" in text_ and "ที่พักใกล้ที่สุด" in text_
         assert XSS_NAME in text_  # the venue planted at the Grand Palace, as plain text
         assert "ม." in text_  # distances in metres, Thai units
+        # with a centre set, a change of window redoes the list (its tips follow the window);
+        # without one, nothing is asked (sitaware.nearQuery)
+        with p.page.expect_request(
+            lambda r: (
+                "_dash-update-component" in r.url and "home-near-result" in (r.post_data or "")
+            )
+        ):
+            p.page.locator("#home-window").get_by_text("24 ชั่วโมง", exact=True).click()
+        result.wait_for(timeout=10000)
         p.page.wait_for_timeout(1500)  # the circle is drawn on the map
         p.page.screenshot(path=str(ARTIFACTS / "proximity-th.png"))
         assert p.page.evaluate("window.__xss") is None

@@ -38,6 +38,13 @@ window.dash_clientside.sitaware = Object.assign({}, window.dash_clientside.sitaw
       { display: win === "custom" ? "block" : "none" },
     ];
   },
+  // the page's query for the proximity list, only while a centre is set (else no request)
+  nearQuery: function (query, near) {
+    if (near && typeof near === "object") {
+      return query;
+    }
+    return window.dash_clientside.no_update;
+  },
   moved: function (relayout) {
     if (relayout && typeof relayout === "object" && "map.zoom" in relayout) {
       return relayout;

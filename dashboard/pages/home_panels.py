@@ -389,10 +389,13 @@ def set_centre(  # noqa: PLR0917 - one parameter per input
     Output(ids.HOME_NEAR_RADIUS_LABEL, "children"),
     Input(ids.HOME_NEAR, "data"),
     Input("lang", "value"),
-    Input(ids.HOME_QUERY, "data"),
+    Input(ids.HOME_NEAR_QUERY, "data"),
+    State(ids.HOME_QUERY, "data"),
 )
-def render_near(near: Any, lang: str, raw: Any) -> tuple[Any, ...]:
-    """Nearest venues and lodging sites, and the tips in the radius (shaped by role)."""
+def render_near(near: Any, lang: str, _changed: Any, raw: Any) -> tuple[Any, ...]:
+    """Nearest venues and lodging sites, and the tips in the radius (shaped by role; tips of
+    the page's window and filters). A change of the page's query reaches this only while a
+    centre is set (``near_query``, in the browser): otherwise there is nothing to redo."""
     lang = _lang(lang)
     labels = (t("near_title", lang), t("near_address", lang), t("near_go", lang),
               t("radius_m", lang))  # fmt: skip
@@ -405,6 +408,15 @@ def render_near(near: Any, lang: str, raw: Any) -> tuple[Any, ...]:
     q = query_of(raw)
     result = data.nearby(current_viewer(), lon, lat, radius, q)
     return panel(result, label, lang), *labels
+
+
+dash.clientside_callback(
+    dash.ClientsideFunction(namespace="sitaware", function_name="nearQuery"),
+    Output(ids.HOME_NEAR_QUERY, "data"),
+    Input(ids.HOME_QUERY, "data"),
+    State(ids.HOME_NEAR, "data"),
+    prevent_initial_call=True,
+)
 
 
 # --- time: trend chart (linked with the map) and playback -----------------------------------
