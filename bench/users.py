@@ -148,10 +148,21 @@ def _near_query(values: list[Any]) -> list[Any]:
     return [query if isinstance(near, dict) else NO_UPDATE]
 
 
+def _trend_range(values: list[Any]) -> list[Any]:
+    """``trendRange``: a drag across the trend chart's days, else nothing."""
+    relayout = values[0]
+    return [relayout if isinstance(relayout, dict) and "xaxis.range[0]" in relayout else NO_UPDATE]
+
+
 NO_UPDATE = object()
 # The page's clientside callbacks, ported: a browser runs them without a request, and their
 # outputs fire server callbacks. One without a port stops the bench (it would miss requests).
-CLIENTSIDE: dict[str, Any] = {"collect": _collect, "moved": _moved, "nearQuery": _near_query}
+CLIENTSIDE: dict[str, Any] = {
+    "collect": _collect,
+    "moved": _moved,
+    "nearQuery": _near_query,
+    "trendRange": _trend_range,
+}
 
 
 def _unported(dep: dict[str, Any]) -> bool:

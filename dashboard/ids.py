@@ -30,6 +30,7 @@ HOME_NEAR_RADIUS_LABEL = "home-near-radius-label"
 HOME_NEAR_RESULT = "home-near-result"
 HOME_HOTSPOTS = "home-hotspots"
 HOME_TREND = "home-trend"
+HOME_TREND_RANGE = "home-trend-range"  # a drag across the trend chart's days
 HOME_TREND_TITLE = "home-trend-title"
 HOME_LAYERS = "home-layers"
 HOME_LAYERS_LABEL = "home-layers-label"

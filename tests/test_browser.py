@@ -480,6 +480,19 @@ def test_time_window_and_proximity(
             True,
         )
         assert q.layers == {"heat"} and q.since is not None
+        # the page's relayout filters pass a person's drag or zoom only
+        assert (
+            p.page.evaluate(
+                "(() => { const s = window.dash_clientside.sitaware,"
+                " no = window.dash_clientside.no_update;"
+                " return [s.trendRange({autosize: true}) === no,"
+                " s.trendRange({'xaxis.range[0]': 'a', 'xaxis.range[1]': 'b'}) !== no,"
+                " s.moved({autosize: true}) === no, s.moved({'map.zoom': 9}) !== no,"
+                " s.nearQuery({level: 'x'}, null) === no, s.nearQuery({level: 'x'}, {lon: 1}) !== no];"
+                " })()"
+            )
+            == [True] * 6
+        )
         p.page.fill("#home-near-addr", "แขวงพระบรมมหาราชวัง เขตพระนคร กรุงเทพมหานคร")
         p.page.click("#home-near-go")
         result = p.page.locator("#home-near-result", has_text="สถานที่เฝ้าระวังใกล้ที่สุด")

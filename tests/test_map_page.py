@@ -118,8 +118,10 @@ def test_trend_click_filters_by_category_and_drag_sets_the_window(
                   "home-trend.clickData")  # fmt: skip
     assert again["home-categories"]["value"] == []  # a second click keeps all again
     drag = {"xaxis.range[0]": "2026-11-10 06:00", "xaxis.range[1]": "2026-11-17 18:00"}
-    out = _call(field, app_on_conn, "home-window.value", {"home-trend": drag},
-                "home-trend.relayoutData")  # fmt: skip
+    # the drag reaches the server through the page's filter (sitaware.trendRange, in the
+    # browser: only relayouts with an x range pass)
+    out = _call(field, app_on_conn, "home-window.value", {"home-trend-range": drag},
+                "home-trend-range.data")  # fmt: skip
     assert out["home-window"]["value"] == "custom"
     assert out["home-range"]["start_date"] == "2026-11-10"
     assert out["home-range"]["end_date"] == "2026-11-17"

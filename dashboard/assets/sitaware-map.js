@@ -45,6 +45,13 @@ window.dash_clientside.sitaware = Object.assign({}, window.dash_clientside.sitaw
     }
     return window.dash_clientside.no_update;
   },
+  // a drag across the trend chart's days (it carries the x range), for the server
+  trendRange: function (relayout) {
+    if (relayout && typeof relayout === "object" && "xaxis.range[0]" in relayout) {
+      return relayout;
+    }
+    return window.dash_clientside.no_update;
+  },
   moved: function (relayout) {
     if (relayout && typeof relayout === "object" && "map.zoom" in relayout) {
       return relayout;

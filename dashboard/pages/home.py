@@ -115,6 +115,7 @@ def layout(**_query: Any) -> html.Div:
         dcc.Store(id=ids.HOME_AREA_SEL),
         dcc.Store(id=ids.HOME_NEAR),
         dcc.Store(id=ids.HOME_NEAR_QUERY),
+        dcc.Store(id=ids.HOME_TREND_RANGE),
         dcc.Store(id=ids.HOME_COLOC),
         dcc.Store(id=ids.HOME_ALERT_SEEN),
         dcc.Store(id=ids.HOME_MAP_POINT),

@@ -477,12 +477,22 @@ def trend_picks_category(click: Any, current: Any) -> Any:
     return [] if current == [cat] else [cat]
 
 
+# Only a drag across the trend's days reaches the server: plotly also reports the chart's own
+# layout (autosize, at every drawing) as a relayout, which asked the server for nothing.
+dash.clientside_callback(
+    dash.ClientsideFunction(namespace="sitaware", function_name="trendRange"),
+    Output(ids.HOME_TREND_RANGE, "data"),
+    Input(ids.HOME_TREND, "relayoutData"),
+    prevent_initial_call=True,
+)
+
+
 @secure_callback(
     Cap.TIPS_AGGREGATE,
     Output(ids.HOME_WINDOW, "value"),
     Output(ids.HOME_RANGE, "start_date"),
     Output(ids.HOME_RANGE, "end_date"),
-    Input(ids.HOME_TREND, "relayoutData"),
+    Input(ids.HOME_TREND_RANGE, "data"),
     prevent_initial_call=True,
 )
 def trend_sets_window(relayout: Any) -> Any:
