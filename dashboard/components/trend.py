@@ -19,10 +19,21 @@ TOP = 5
 MAX_DAYS = 92
 
 
+# the parts of plotly's default template a line chart uses (its 3D, polar, map, colour-scale
+# and other traces' defaults are nine tenths of it, and every answer carried them)
+_TEMPLATE_LAYOUT = ("autotypenumbers", "colorway", "font", "hoverlabel", "hovermode",
+                    "paper_bgcolor", "plot_bgcolor", "title", "xaxis", "yaxis")  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def _template() -> dict[str, Any]:
-    """plotly's default look (what ``go.Figure()`` gives), as a dict, once per process."""
-    return pio.templates["plotly"].to_plotly_json()  # type: ignore[no-any-return]
+    """plotly's default look (what ``go.Figure()`` gives a line chart), as a dict, once per
+    process."""
+    full = pio.templates["plotly"].to_plotly_json()
+    return {
+        "layout": {k: full["layout"][k] for k in _TEMPLATE_LAYOUT if k in full["layout"]},
+        "data": {"scatter": full["data"]["scatter"]},
+    }
 
 
 def trend_figure(
