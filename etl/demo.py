@@ -235,9 +235,22 @@ def tip_rows(rng: random.Random, places: _Places, n: int, now: dt.datetime) -> l
                 "" if with_point else _address(rng, places.g, a),
                 rng.choice(["A2", "B2", "B3", "C3", "C4", "D4", ""]),
                 rng.choice(["สายด่วน", "แอป", "วิทยุ"]),
+                _tip_status(i, now - when),
             ]
         )
     return rows
+
+
+def _tip_status(i: int, age: dt.timedelta) -> str:
+    """Where the tip's handling stands, by its age (the states Traffy exports use): new ones
+    wait, most of the week's are in hand, older ones are mostly finished. Drawn from the row
+    number, so the rest of the generated data does not change with it."""
+    r = random.Random(f"status-{i}").random()  # noqa: S311 - synthetic data, not a secret
+    if age < dt.timedelta(days=1):
+        return "รอรับเรื่อง" if r < 0.6 else "กำลังดำเนินการ"
+    if age < dt.timedelta(days=7):
+        return "กำลังดำเนินการ" if r < 0.5 else "เสร็จสิ้น"
+    return "เสร็จสิ้น" if r < 0.85 else "กำลังดำเนินการ"
 
 
 def unit_rows(rng: random.Random, places: _Places, n: int) -> list[list[str]]:
@@ -299,6 +312,7 @@ def write_files(g: Gazetteer, folder: Path, sizes: DemoSizes, now: dt.datetime) 
                 "ที่อยู่",
                 "ความน่าเชื่อถือ",
                 "ช่องทาง",
+                "สถานะ",
             ],
             tip_rows(rng, places, sizes.tips, now),
         ),

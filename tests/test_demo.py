@@ -53,6 +53,18 @@ def test_demo_loads_through_the_etl(conn: Connection, tmp_path: Path) -> None:
         {"s": demo.SOURCE},
     ).scalar_one()
     assert evening > 0.35  # the daily rhythm: evenings are busy
+    # handling stands by age: new ones wait, older ones are mostly finished
+    states = dict(
+        conn.execute(
+            text(
+                "SELECT status, avg((reported_at < CAST(:now AS timestamptz) - interval '7 days')"
+                "::int) FROM tip WHERE source = :s GROUP BY status"
+            ),
+            {"s": demo.SOURCE, "now": NOW},
+        ).all()
+    )
+    assert set(states) == {"รอรับเรื่อง", "กำลังดำเนินการ", "เสร็จสิ้น"}
+    assert states["รอรับเรื่อง"] == 0 and states["เสร็จสิ้น"] > 0.8
     label = conn.execute(
         text("SELECT name FROM data_source WHERE code = :s"), {"s": demo.SOURCE}
     ).scalar_one()
