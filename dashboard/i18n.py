@@ -79,8 +79,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No significant hotspot in this time window",
     },
     "hotspots_note": {
-        "th": "เซลล์หกเหลี่ยม H3 ขนาดราว 0.74 ตร.กม. · ระดับความเชื่อมั่น 90/95/99%",
-        "en": "H3 hexagons of about 0.74 km² · confidence 90/95/99 %",
+        "th": "เซลล์หกเหลี่ยม H3 ขนาดราว {km2} ตร.กม. · ระดับความเชื่อมั่น 90/95/99%",
+        "en": "H3 hexagons of about {km2} km² · confidence 90/95/99 %",
     },
     "rank": {"th": "ลำดับ", "en": "Rank"},
     "place": {"th": "พื้นที่", "en": "Area"},

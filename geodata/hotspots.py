@@ -39,6 +39,11 @@ class Hotspot:
     lon: float
     lat: float
 
+    @property
+    def km2(self) -> float:
+        """The average area of a hexagon of this cell's resolution, km²."""
+        return float(h3.average_hexagon_area(h3.get_resolution(self.cell), unit="km^2"))
+
     def boundary(self) -> list[list[float]]:
         """The hexagon as a closed GeoJSON ring (lon, lat, to 5 decimals: ~1 m)."""
         return [list(p) for p in _boundary(self.cell)]

@@ -52,3 +52,11 @@ def test_demo_hotspots(conn: Connection, tmp_path: Path) -> None:
     planted = [(lon, lat) for lon, lat, _, _ in demo.HOTSPOTS]
     for h in hot[:5]:  # the strongest lie within about 2 km of a planted cluster centre
         assert min(abs(h.lon - x) + abs(h.lat - y) for x, y in planted) < 0.03, (h.lon, h.lat)
+
+
+def test_hexagon_size_follows_the_plan() -> None:
+    """The hotspot panel says how big its hexagons are; the size follows the extent."""
+    city = hotspots.Hotspot(h3.latlng_to_cell(13.75, 100.5, 8), 1, 0.0, 0, 100.5, 13.75)
+    country = hotspots.Hotspot(h3.latlng_to_cell(13.75, 100.5, 5), 1, 0.0, 0, 100.5, 13.75)
+    assert 0.6 < city.km2 < 0.9 and 200 < country.km2 < 300
+    assert hotspots.plan(None)[0] == 5 and hotspots.plan((100.4, 13.6, 100.6, 13.8))[0] == 8

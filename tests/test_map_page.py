@@ -302,3 +302,13 @@ def test_trend_marks_the_playback_step_only_while_playing(
     step = _call(field, app_on_conn, "home-trend.figure",
                  {"home-query": {"window": "7d", "play": 3}, "lang": "en"})  # fmt: skip
     assert len(step["home-trend"]["figure"]["layout"]["shapes"]) == 1
+
+
+def test_hotspot_list_says_its_hexagon_size(
+    app_on_conn: dash.Dash, conn: Connection, field: Any
+) -> None:
+    _tips(conn)
+    out = _call(field, app_on_conn, "home-hotspots.children",
+                {"home-query": {"window": "30d"}, "lang": "en"})  # fmt: skip
+    note = str(out["home-hotspots"]["children"][1])
+    assert "H3 hexagons of about 253 km²" in note  # the whole country: resolution 5

@@ -770,9 +770,15 @@ def alerts(_marker: Any, _close: Any, lang: str, seen: Any, era: Any) -> tuple[A
 def render_hotspots(raw: Any, lang: str, _marker: Any = None, _drawn: Any = None) -> Any:
     """The ten strongest significant hotspots, ranked (counts only: every role)."""
     lang = _lang(lang)
-    spots = [h for h in data.hotspots(current_viewer(), query_of(raw)) if h.confidence > 0][:10]
-    children: list[Any] = [html.H2(t("hotspots", lang)),
-                           html.P(t("hotspots_note", lang), className="sa-note")]  # fmt: skip
+    every = data.hotspots(current_viewer(), query_of(raw))
+    spots = [h for h in every if h.confidence > 0][:10]
+    # the hexagon size follows the extent (geodata.hotspots.plan): say which one this is
+    km2 = every[0].km2 if every else 0.0
+    size = f"{km2:,.0f}" if km2 >= 10 else f"{km2:,.2f}"
+    children: list[Any] = [
+        html.H2(t("hotspots", lang)),
+        html.P(t("hotspots_note", lang).format(km2=size), className="sa-note"),
+    ]
     if not spots:
         return [*children, html.P(t("hotspots_none", lang))]
     head = html.Tr(
