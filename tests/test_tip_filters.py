@@ -372,3 +372,17 @@ def test_forged_store_values_are_dropped(
     body = str(_call(planner, app_on_conn, "home-tips.children",
                      {"home-query": forged, "lang": "en"})["home-tips"])  # fmt: skip
     assert body.count("Grade ") == 4  # nothing usable: every tip
+
+
+def test_tip_cards_show_statuses_in_the_language(
+    app_on_conn: dash.Dash, four: dict[int, str], planner: Any
+) -> None:
+    query = {"level": "district", "province": "10", **WINDOW}
+    english = str(_call(planner, app_on_conn, "home-tips.children",
+                        {"home-query": query, "lang": "en"})["home-tips"])  # fmt: skip
+    assert "Status Finished" in english and "Status New" in english
+    assert "เสร็จสิ้น" not in english
+    assert "Status Closed" in english
+    thai = str(_call(planner, app_on_conn, "home-tips.children",
+                     {"home-query": query, "lang": "th"})["home-tips"])  # fmt: skip
+    assert "เสร็จสิ้น" in thai

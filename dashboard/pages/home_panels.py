@@ -27,7 +27,7 @@ from dashboard.components.nearby import metres, panel
 from dashboard.components.tables import table
 from dashboard.components.trend import trend_figure
 from dashboard.fmt import datetime_text, local
-from dashboard.i18n import category_label, t
+from dashboard.i18n import category_label, status_label, t
 from dashboard.i18n import language as _lang
 from dashboard.pages.home import PAGE_CAPABILITY, _near, _shown_level, query_of
 from geodata.codes import is_area_code
@@ -849,6 +849,13 @@ def render_tips(raw: Any, lang: str, _marker: Any = None, _drawn: Any = None) ->
     return children
 
 
+def _fact(key: str, value: Any, lang: str) -> str:
+    """One fact of a tip card: a status in ``lang`` where sitaware knows it."""
+    if not value:
+        return "–"
+    return status_label(value, lang) if key == "status" else str(value)
+
+
 def tip_cards(
     records: list[dict[str, Any]], columns: list[tuple[str, str]], lang: str, be: bool
 ) -> Any:
@@ -860,7 +867,11 @@ def tip_cards(
     keys = [k for k, _ in columns]
     cards = []
     for r in records:
-        facts = [f"{t(label, lang)} {r.get(k) or '–'}" for k, label in columns[2:] if k != "text"]
+        facts = [
+            f"{t(label, lang)} {_fact(k, r.get(k), lang)}"
+            for k, label in columns[2:]
+            if k != "text"
+        ]
         body: list[Any] = [
             html.Div([html.Strong(str(r.get("category") or "–")), " · ",
                       datetime_text(r["reported_at"], lang, be)]),
