@@ -27,30 +27,56 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class Answers:
+    """Answers by key, each kept ``ttl`` seconds, at most ``maxsize`` of them, the least
+    recently used dropped first; safe to share between a worker's threads."""
+
+    def __init__(self) -> None:
+        self._store: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, ttl: float) -> tuple[bool, Any]:
+        """(True, answer) when ``key`` was answered less than ``ttl`` seconds ago."""
+        with self._lock:
+            hit = self._store.get(key)
+            if hit is None or time.monotonic() - hit[0] >= ttl:
+                return False, None
+            self._store.move_to_end(key)
+            return True, hit[1]
+
+    def put(self, key: Any, value: Any, maxsize: int, asked_at: float) -> None:
+        """Keep ``value``, computed from the data as it was at ``asked_at`` (monotonic)."""
+        with self._lock:
+            self._store[key] = (asked_at, value)
+            self._store.move_to_end(key)
+            while len(self._store) > maxsize:
+                self._store.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._store.clear()
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
 def ttl_cache(seconds: float, maxsize: int = 4096) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Memoise a function of hashable arguments for ``seconds``, at most ``maxsize`` answers
-    (the oldest dropped first; reference data only: never anything that depends on who is
-    asking)."""
+    (the least recently used dropped first; reference data only: never anything that depends
+    on who is asking)."""
 
     def deco(fn: Callable[P, R]) -> Callable[P, R]:
-        store: OrderedDict[Any, tuple[float, R]] = OrderedDict()
-        lock = threading.Lock()
+        store = Answers()
 
         @wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             key = (args, tuple(sorted(kwargs.items())))
-            now = time.monotonic()
-            with lock:
-                hit = store.get(key)
-            if hit is not None and now - hit[0] < seconds:
-                return hit[1]
-            value = fn(*args, **kwargs)
-            with lock:
-                store[key] = (now, value)
-                store.move_to_end(key)
-                while len(store) > maxsize:
-                    store.popitem(last=False)
-            return value
+            asked_at = time.monotonic()
+            found, value = store.get(key, seconds)
+            if not found:
+                value = fn(*args, **kwargs)
+                store.put(key, value, maxsize, asked_at)
+            return value  # type: ignore[no-any-return]
 
         wrapper.cache_clear = store.clear  # type: ignore[attr-defined]
         return wrapper
@@ -60,8 +86,7 @@ def ttl_cache(seconds: float, maxsize: int = 4096) -> Callable[[Callable[P, R]],
 
 SHARED_TTL = 30.0  # seconds; any new tip, load or unit position ends it sooner
 SHARED_MAX = 1024  # answers kept per process, the least recently used dropped first
-_shared: OrderedDict[Any, tuple[float, Any]] = OrderedDict()
-_shared_lock = threading.Lock()
+_shared = Answers()
 
 
 def _version() -> str:
@@ -96,19 +121,12 @@ def shared(*shaping: Cap) -> Callable[[Callable[..., R]], Callable[..., R]]:
             held = frozenset(c for c in shaping if viewer.can(c))
             asked = (tuple(map(_question, args)), tuple(sorted(kwargs.items())))
             key = (fn.__name__, id(bind()), held, asked, _version())
-            now = time.monotonic()
-            with _shared_lock:
-                hit = _shared.get(key)
-                if hit is not None and now - hit[0] < SHARED_TTL:
-                    _shared.move_to_end(key)
-                    return hit[1]  # type: ignore[no-any-return]
-            value = fn(viewer, *args, **kwargs)
-            with _shared_lock:
-                _shared[key] = (now, value)
-                _shared.move_to_end(key)
-                while len(_shared) > SHARED_MAX:
-                    _shared.popitem(last=False)
-            return value
+            asked_at = time.monotonic()
+            found, value = _shared.get(key, SHARED_TTL)
+            if not found:
+                value = fn(viewer, *args, **kwargs)
+                _shared.put(key, value, SHARED_MAX, asked_at)
+            return value  # type: ignore[no-any-return]
 
         return wrapper
 

@@ -462,13 +462,13 @@ def test_time_window_and_proximity(
         # may still redraw its labels)
         assert "home-near-query.data" not in near_asked, near_asked
         # the controls' store is written in the browser: with every key the server reads
-        from dashboard.pages.home import STORE_KEYS, query_of
+        from dashboard.pages.home import DEFAULT_QUERY, query_of
 
         store, style = p.page.evaluate(
             "window.dash_clientside.sitaware.collect('district', '10', 'custom', '2026-11-01',"
             " '2026-11-07', 2, ['x'], ['heat'], ['be'], ['new'], ['A', '-'])"
         )
-        assert set(store) == set(STORE_KEYS) and style == {"display": "block"}
+        assert set(store) == set(DEFAULT_QUERY) and style == {"display": "block"}
         q = query_of(store)
         assert (q.level, q.area, q.window, q.categories, q.statuses, q.grades, q.be) == (
             "district",

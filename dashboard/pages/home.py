@@ -269,7 +269,7 @@ def demo_banner(lang: str) -> Any:
 
 # The page's controls in one store, put together in the browser (a server round trip before
 # every map request bought nothing: the store is parsed, never trusted, by every reader, with
-# ``query_of``). tests/test_browser.py checks that the function writes the keys read here.
+# ``query_of``). tests/test_browser.py checks that it writes the keys of ``DEFAULT_QUERY``.
 dash.clientside_callback(
     dash.ClientsideFunction(namespace="sitaware", function_name="collect"),
     Output(ids.HOME_QUERY, "data"),
@@ -287,8 +287,6 @@ dash.clientside_callback(
     Input(ids.HOME_GRADES, "value"),
     prevent_initial_call=True,
 )
-STORE_KEYS = ("level", "province", "window", "start", "end", "play", "categories", "layers",
-              "era", "statuses", "grades")  # fmt: skip
 
 
 def query_of(raw: Any) -> filters.MapQuery:
