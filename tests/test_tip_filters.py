@@ -272,6 +272,26 @@ def test_the_fragment_is_included_where_the_map_reads_tips() -> None:
     assert "@include" not in queries.sql("tip_density_cells").text  # tip_cell: no status, grade
 
 
+def test_area_and_window_are_written_once() -> None:
+    """The area-by-code and window clauses of the tip lists and counts come from one fragment;
+    no statement writes the ``:prefix = ''`` area clause by hand any more."""
+    from importlib import resources
+
+    folder = resources.files("geodata.sql")
+    names = {p.name[:-4] for p in folder.iterdir() if p.name.endswith(".sql")}
+    names = {n for n in names if not n.startswith("_")}
+    including = {n for n in names if "-- @include tip_area_window" in queries._read(n)}
+    assert including == {"tip_counts", "tip_status_counts", "tip_records", "tip_trend",
+                         "tips_near_venues"}  # fmt: skip
+    for name in names - including:
+        assert ":prefix = ''\n" not in queries._read(name), name
+    for name in including:
+        statement = queries.sql(name).text
+        assert statement.count("t.subdistrict_code LIKE :prefix || '%'") == 1
+        assert statement.count("t.reported_at >= :since") == 1
+        assert statement.count("t.reported_at < :until") == 1
+
+
 def test_include_expands_a_named_fragment_only() -> None:
     out = queries.expand("SELECT 1 FROM tip t WHERE true\n    -- @include tip_filter\nLIMIT 1")
     assert out.startswith("SELECT 1 FROM tip t WHERE true\n  AND (cardinality(")

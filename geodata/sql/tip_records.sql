@@ -8,22 +8,15 @@
 --   :categories text[] of categories to keep (empty = all)
 --   :until timestamptz or NULL (no upper bound)
 --   :statuses, :grades text[] (fragment tip_filter: status and source grade; empty = all)
--- The code range next to LIKE lets the btree code indexes serve the prefix (LIKE alone
--- cannot under this database's collation).
+-- Area and window: fragment tip_area_window.
 -- Columns: id, reported_at, category, status, reliability, geo_precision, lon, lat,
 --          subdistrict_code, text (NULL unless :with_text)
 SELECT t.id, t.reported_at, t.category, t.status, t.reliability, t.geo_precision,
        ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.subdistrict_code,
        CASE WHEN :with_text THEN t.text END AS text
 FROM tip t
-WHERE (:prefix = ''
-       OR (t.subdistrict_code >= :prefix AND t.subdistrict_code < (:prefix || 'z')
-           AND t.subdistrict_code LIKE :prefix || '%')
-       OR (t.district_code >= :prefix AND t.district_code < (:prefix || 'z')
-           AND t.district_code LIKE :prefix || '%'))
-  AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
-  AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
-  AND (cardinality(CAST(:categories AS text[])) = 0 OR t.category = ANY(CAST(:categories AS text[])))
+WHERE (cardinality(CAST(:categories AS text[])) = 0 OR t.category = ANY(CAST(:categories AS text[])))
+  -- @include tip_area_window
   -- @include tip_filter
 ORDER BY t.reported_at DESC, t.id DESC
 LIMIT :limit

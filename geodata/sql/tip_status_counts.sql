@@ -3,17 +3,11 @@
 -- Parameters:
 --   :prefix  DOPA code prefix of the area ('' = everywhere)
 --   :since   timestamptz or NULL (no lower bound); :until timestamptz or NULL
--- The code range next to LIKE lets the btree code indexes serve the prefix (LIKE alone
--- cannot under this database's collation).
+-- Area and window: fragment tip_area_window.
 -- Columns: status, n
 SELECT t.status, count(*) AS n
 FROM tip t
-WHERE (:prefix = ''
-       OR (t.subdistrict_code >= :prefix AND t.subdistrict_code < (:prefix || 'z')
-           AND t.subdistrict_code LIKE :prefix || '%')
-       OR (t.district_code >= :prefix AND t.district_code < (:prefix || 'z')
-           AND t.district_code LIKE :prefix || '%'))
-  AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
-  AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
+WHERE TRUE
+  -- @include tip_area_window
 GROUP BY t.status
 ORDER BY n DESC, t.status

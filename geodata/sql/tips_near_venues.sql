@@ -11,8 +11,7 @@
 --   :since, :until timestamptz or NULL (until excluded); :cell_deg grid cell in degrees
 --   :with_records boolean; :n_records rows
 --   :statuses, :grades text[] (fragment tip_filter: status and source grade; empty = all)
--- Area by code: `code >= :prefix AND code < :prefix || 'z'` lets the btree code indexes
--- serve the prefix (LIKE alone cannot under this database's collation); LIKE keeps it exact.
+-- Area and window: fragment tip_area_window.
 -- Columns: total, by_category (json [[category, n], …]), cells (json [[lon, lat, n], …]),
 --   records (json or NULL: id, reported_at, category, status, reliability, geo_precision, lon,
 --   lat, venue_id, venue_name_th, venue_name_en, venue_category, metres)
@@ -20,16 +19,10 @@ WITH hit AS MATERIALIZED (
     SELECT t.id, t.reported_at, t.category, t.status, t.reliability, t.geo_precision, t.geom
     FROM tip t
     WHERE t.geom IS NOT NULL AND t.geo_precision IN ('point', 'street')
-      AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
-      AND (CAST(:until AS timestamptz) IS NULL OR t.reported_at < :until)
       AND (cardinality(CAST(:tip_categories AS text[])) = 0
            OR t.category = ANY(CAST(:tip_categories AS text[])))
       -- @include tip_filter
-      AND (:prefix = ''
-           OR (t.subdistrict_code >= :prefix AND t.subdistrict_code < (:prefix || 'z')
-               AND t.subdistrict_code LIKE :prefix || '%')
-           OR (t.district_code >= :prefix AND t.district_code < (:prefix || 'z')
-               AND t.district_code LIKE :prefix || '%'))
+      -- @include tip_area_window
       AND EXISTS (
           SELECT 1 FROM venue v
           WHERE (cardinality(CAST(:venue_categories AS text[])) = 0
