@@ -8,6 +8,7 @@ from typing import Any
 import dash
 from dash import dcc, html
 
+from dashboard import jsonout
 from dashboard.auth import guard, policy
 from dashboard.i18n import t
 from geodata import accounts, db
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, bind: Bind | None = None) -> da
         suppress_callback_exceptions=False,
     )
     _serve_partial_plotly()
+    jsonout.install()
     _compress(app.server)
     app.server.config["SITAWARE_SETTINGS"] = settings
     app.server.config["SITAWARE_BIND"] = bind
@@ -165,12 +167,14 @@ def _compress_key(request: Any) -> str:
 def _compress(server: Any) -> None:
     """gzip what the app builds (bundles, callback responses; brotli only over https). Not the
     files of /assets (small, and fonts are compressed already): streaming them through the
-    compressor leaves their file handles open."""
+    compressor leaves their file handles open. Level 4, not zlib's default 6: on a 350 kB map
+    answer it is ~5x faster for ~4 % more bytes (the bundles are compressed once anyway)."""
     import flask_compress
 
     server.config.update(
         COMPRESS_STREAMS=False,
         COMPRESS_ALGORITHM=["gzip"],
+        COMPRESS_LEVEL=4,
         COMPRESS_CACHE_KEY=_compress_key,
         COMPRESS_CACHE_BACKEND=_BundleCache,
     )

@@ -355,15 +355,23 @@ def retry_batch(viewer: Viewer, batch_id: int) -> Any:
 
 @shared(Cap.TIPS_AGGREGATE)
 def hotspots(viewer: Viewer, q: MapQuery) -> list[Any]:
-    """Gi* hotspots of tips (H3 cells; counts only) in the query's area, window, categories,
-    statuses and source grades (shared: the map and the ranked list ask the same)."""
+    """The significant Gi* hot cells of tips (H3 cells; counts only) in the query's area,
+    window, categories, statuses and source grades, strongest first (shared: the map and the
+    ranked list ask the same; neither shows the other cells)."""
     from geodata import hotspots as gi
 
     bbox = area_bounds(q.area) if q.area else None
     return gi.hotspots(
         bind(), viewer, bbox=bbox, since=q.since, until=q.until, categories=q.categories,
-        statuses=q.statuses, grades=q.grades,
+        statuses=q.statuses, grades=q.grades, hot_only=True,
     )  # fmt: skip
+
+
+def hexagon_km2(q: MapQuery) -> float:
+    """The size of the hexagons ``hotspots`` uses for the query's extent, km²."""
+    from geodata import hotspots as gi
+
+    return gi.hexagon_km2(area_bounds(q.area) if q.area else None)
 
 
 def admin_feature(code: str) -> dict[str, Any] | None:

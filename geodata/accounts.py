@@ -335,7 +335,9 @@ def resolve_session(
 ) -> tuple[SessionState, Viewer | None]:
     """The viewer behind a session cookie, enforcing idle and absolute time-outs."""
     now = now or _now()
-    with begin(bind) as conn:
+    # one read (no transaction round trips: every request of every page asks); a write only
+    # when the session ends for idleness or its last-seen time is due
+    with connect(bind) as conn:
         row = conn.execute(
             text(
                 "SELECT s.id_hash, s.last_seen_at, s.expires_at, s.revoked_at,"
@@ -344,21 +346,23 @@ def resolve_session(
             ),
             {"h": sha256_hex(session_id)},
         ).first()
-        if row is None:
-            return SessionState.UNKNOWN, None
-        if row.revoked_at is not None:
-            return SessionState.REVOKED, None
-        if row.disabled:
-            return SessionState.USER_DISABLED, None
-        if row.expires_at <= now:
-            return SessionState.EXPIRED, None
-        if now - row.last_seen_at > dt.timedelta(minutes=settings.session_idle_minutes):
+    if row is None:
+        return SessionState.UNKNOWN, None
+    if row.revoked_at is not None:
+        return SessionState.REVOKED, None
+    if row.disabled:
+        return SessionState.USER_DISABLED, None
+    if row.expires_at <= now:
+        return SessionState.EXPIRED, None
+    if now - row.last_seen_at > dt.timedelta(minutes=settings.session_idle_minutes):
+        with begin(bind) as conn:
             conn.execute(
                 text("UPDATE app_session SET revoked_at = :now WHERE id_hash = :h"),
                 {"now": now, "h": row.id_hash},
             )
-            return SessionState.IDLE, None
-        if now - row.last_seen_at > _TOUCH_EVERY:
+        return SessionState.IDLE, None
+    if now - row.last_seen_at > _TOUCH_EVERY:
+        with begin(bind) as conn:
             conn.execute(
                 text("UPDATE app_session SET last_seen_at = :now WHERE id_hash = :h"),
                 {"now": now, "h": row.id_hash},

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Executable, create_engine
+from sqlalchemy import Connection, Engine, Executable, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 
 from geodata import localdb
 from geodata.settings import Settings, get_settings
@@ -21,16 +23,50 @@ def database_url(settings: Settings | None = None, db_name: str | None = None) -
     return settings.url_for(db_name)
 
 
+# A pooled connection unused for longer than this is checked (one round trip) before it is
+# handed out; a busy one is not.
+PING_IDLE_S = 10.0
+
+
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
-    """A pooled engine for ``url``; connections are checked before use."""
-    return create_engine(
+    """A pooled engine for ``url``; a connection idle in the pool for more than
+    ``PING_IDLE_S`` is checked before use (``_ping_when_idle``)."""
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size * 2,
-        pool_pre_ping=True,
         pool_recycle=1800,
         connect_args={"application_name": "sitaware"},
     )
+    event.listen(engine, "checkout", _ping_when_idle)
+    event.listen(engine, "checkin", _note_checkin)
+    return engine
+
+
+def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
+    if record is not None:
+        record.info["sitaware_idle_since"] = time.monotonic()
+
+
+def _ping_when_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+    """SQLAlchemy's ``pool_pre_ping`` pings on every checkout: under load that was a round trip
+    per query (the map's requests check out several connections each). A connection that came
+    back to the pool moments ago is alive; one that sat idle (a database restart, a firewall
+    dropping idle sockets) is pinged, and a dead one is replaced: raising DisconnectionError
+    makes the pool discard it and connect anew. A connection that dies between a ping and its
+    use fails that one request, and SQLAlchemy then invalidates the pool's older connections."""
+    idle_since = record.info.get("sitaware_idle_since")
+    if idle_since is None or time.monotonic() - idle_since < PING_IDLE_S:
+        return
+    try:
+        autocommit = dbapi_conn.autocommit
+        dbapi_conn.autocommit = True
+        try:
+            dbapi_conn.execute("SELECT 1")
+        finally:
+            dbapi_conn.autocommit = autocommit
+    except Exception as exc:
+        raise DisconnectionError(f"pooled connection failed its ping: {exc}") from exc
 
 
 @lru_cache(maxsize=4)
@@ -64,12 +100,20 @@ def begin(bind: Bind) -> Iterator[Connection]:
 
 @contextmanager
 def connect(bind: Bind) -> Iterator[Connection]:
-    """A connection for reading: a new one from an Engine, or ``bind`` itself."""
+    """A connection for reading: a new one from an Engine, in autocommit (each statement its
+    own snapshot, as in a READ COMMITTED transaction, without the BEGIN and ROLLBACK round
+    trips around it), or ``bind`` itself. Never for writes: they go through ``begin``."""
     if isinstance(bind, Engine):
-        with bind.connect() as conn:
+        with _reader(bind).connect() as conn:
             yield conn
     else:
         yield bind
+
+
+@lru_cache(maxsize=8)
+def _reader(engine: Engine) -> Engine:
+    """``engine`` with autocommit reads (same pool; psycopg switches it without a round trip)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def tuples(conn: Connection, stmt: Executable, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:

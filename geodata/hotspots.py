@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
 
 import h3
+import h3.api.basic_int as h3i
 import numpy as np
 
 from geodata.db import Bind
@@ -44,9 +45,9 @@ class Hotspot:
         """The average area of a hexagon of this cell's resolution, km²."""
         return float(h3.average_hexagon_area(h3.get_resolution(self.cell), unit="km^2"))
 
-    def boundary(self) -> list[list[float]]:
-        """The hexagon as a closed GeoJSON ring (lon, lat, to 5 decimals: ~1 m)."""
-        return [list(p) for p in _boundary(self.cell)]
+    def boundary(self) -> tuple[tuple[float, float], ...]:
+        """The hexagon as a closed GeoJSON ring of (lon, lat) pairs, to 5 decimals (~1 m)."""
+        return _boundary(self.cell)
 
 
 @lru_cache(maxsize=1 << 15)
@@ -65,36 +66,46 @@ def _class(z: float) -> int:
 
 
 @lru_cache(maxsize=1 << 17)
-def _disk(cell: str, rings: int) -> tuple[str, ...]:
-    """The cells within ``rings`` of ``cell`` (itself included). The same cells come back
-    query after query (a province's grid does not move), and an H3 call costs ~9 µs."""
-    return tuple(h3.grid_disk(cell, rings))
+def _disk(cell: int, rings: int) -> tuple[int, ...]:
+    """The cells within ``rings`` of ``cell`` (itself included), as H3 integers. The same cells
+    come back query after query (a province's grid does not move); the integer API spares the
+    string conversions that cost more than the H3 call itself."""
+    return tuple(h3i.grid_disk(cell, rings))
 
 
 @lru_cache(maxsize=1 << 17)
-def _centre(cell: str) -> tuple[float, float]:
-    lat, lon = h3.cell_to_latlng(cell)
+def _centre(cell: int) -> tuple[float, float]:
+    lat, lon = h3i.cell_to_latlng(cell)
     return lon, lat
 
 
-def gi_star(counts: dict[str, int], *, rings: int = 2) -> list[Hotspot]:
-    """Gi* for every cell of the study area built around ``counts`` (H3 cell → tips).
+def _as_int(cell: str | int) -> int:
+    return cell if isinstance(cell, int) else h3i.str_to_int(cell)
+
+
+def gi_star(
+    counts: Mapping[str, int] | Mapping[int, int], *, rings: int = 2, hot_only: bool = False
+) -> list[Hotspot]:
+    """Gi* for every cell of the study area built around ``counts`` (H3 cell → tips), the
+    strongest first; with ``hot_only`` only the significant hot cells (what the map and the
+    ranked list show: building the rest costs more than the statistics).
 
     With x the counts of the n cells of the study area, mean x̄ and standard deviation s, a
     cell whose neighbourhood (itself and its neighbours in the area, binary weights, w cells)
     holds L tips has z = (L − x̄·w) / (s·√((n·w − w²)/(n − 1)))."""
     if not counts:
         return []
-    cells = list(set().union(*(_disk(c, rings) for c in counts)))
+    given = {_as_int(c): n for c, n in counts.items()}
+    cells = list(set().union(*(_disk(c, rings) for c in given)))
     cells.sort()  # a stable order: ties in z come out the same every time
     n = len(cells)
     where = dict(zip(cells, range(n), strict=True)).get
-    x = np.fromiter(map(counts.get, cells, repeat(0)), dtype=np.float64, count=n)
+    x = np.fromiter(map(given.get, cells, repeat(0)), dtype=np.float64, count=n)
     mean = float(x.mean())
     s = math.sqrt(max(float((x * x).mean()) - mean * mean, 0.0))
     # every (cell, neighbour) pair of the ring-1 disks, the cell itself included; -1 marks a
     # neighbour outside the study area
-    disks = [_disk(c, 1) for c in cells]
+    disks = list(map(_disk, cells, repeat(1)))
     nbr = np.fromiter(map(where, chain.from_iterable(disks), repeat(-1)), dtype=np.int64)
     who = np.repeat(np.arange(n), np.fromiter(map(len, disks), dtype=np.int64, count=n))
     inside = nbr >= 0
@@ -104,11 +115,14 @@ def gi_star(counts: dict[str, int], *, rings: int = 2) -> list[Hotspot]:
     denom = s * np.sqrt(np.maximum((n * w - w * w) / (n - 1), 0.0)) if n > 1 else np.zeros(n)
     z = np.round((local - mean * w) / np.where(denom > 0, denom, 1.0), 3)
     z[denom <= 0] = 0.0
+    order = np.argsort(-z, kind="stable")
+    if hot_only:
+        order = order[z[order] >= CLASSES[-1][0]]
     out = []
-    for i in np.argsort(-z, kind="stable").tolist():
+    for i in order.tolist():
         c, zi = cells[i], float(z[i])
         lon, lat = _centre(c)
-        out.append(Hotspot(c, int(x[i]), zi, _class(zi), lon, lat))
+        out.append(Hotspot(h3i.int_to_str(c), int(x[i]), zi, _class(zi), lon, lat))
     return out
 
 
@@ -139,6 +153,7 @@ def hotspots(
     grades: Sequence[str] = (),
     bbox: tuple[float, float, float, float] | None = None,
     resolution: int | None = None,
+    hot_only: bool = False,
 ) -> list[Hotspot]:
     """Gi* hotspots of the tips in ``area`` (a DOPA code prefix) or ``bbox`` (an extent: the
     fast path, read from pre-aggregated cells) in [since, until) of ``categories``,
@@ -148,7 +163,7 @@ def hotspots(
     minutes."""
     auto_res, cell = plan(bbox, area)
     res = auto_res if resolution is None else resolution
-    counts: dict[str, int] = {}
+    counts: dict[int, int] = {}
     cells = tip_density(
         bind,
         viewer,
@@ -164,11 +179,16 @@ def hotspots(
     for lon, lat, n in cells:
         c = _hexagon(lat, lon, res)
         counts[c] = counts.get(c, 0) + n
-    return gi_star(counts)
+    return gi_star(counts, hot_only=hot_only)
 
 
 @lru_cache(maxsize=1 << 18)
-def _hexagon(lat: float, lon: float, res: int) -> str:
-    """The H3 cell of a grid cell's centre: the grid is fixed, so the same centres (exactly
-    the same floats) come back query after query."""
-    return str(h3.latlng_to_cell(lat, lon, res))
+def _hexagon(lat: float, lon: float, res: int) -> int:
+    """The H3 cell (integer) of a grid cell's centre: the grid is fixed, so the same centres
+    (exactly the same floats) come back query after query."""
+    return int(h3i.latlng_to_cell(lat, lon, res))
+
+
+def hexagon_km2(bbox: tuple[float, float, float, float] | None, area: str = "") -> float:
+    """The average area of the hexagons ``hotspots`` uses for this extent (``plan``), km²."""
+    return float(h3.average_hexagon_area(plan(bbox, area)[0], unit="km^2"))

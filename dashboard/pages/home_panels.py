@@ -770,10 +770,10 @@ def alerts(_marker: Any, _close: Any, lang: str, seen: Any, era: Any) -> tuple[A
 def render_hotspots(raw: Any, lang: str, _marker: Any = None, _drawn: Any = None) -> Any:
     """The ten strongest significant hotspots, ranked (counts only: every role)."""
     lang = _lang(lang)
-    every = data.hotspots(current_viewer(), query_of(raw))
-    spots = [h for h in every if h.confidence > 0][:10]
+    q = query_of(raw)
+    spots = [h for h in data.hotspots(current_viewer(), q) if h.confidence > 0][:10]
     # the hexagon size follows the extent (geodata.hotspots.plan): say which one this is
-    km2 = every[0].km2 if every else 0.0
+    km2 = data.hexagon_km2(q)
     size = f"{km2:,.0f}" if km2 >= 10 else f"{km2:,.2f}"
     children: list[Any] = [
         html.H2(t("hotspots", lang)),
