@@ -1,10 +1,10 @@
 """Tip hotspots: Getis-Ord Gi* on H3 cells, with significance classes.
 
 Tips are counted on a fine grid in PostGIS (never records), the fine cells are summed into H3
-cells (resolution 8: about 0.74 km², edge ≈ 460 m), and each cell's Gi* z-score compares the
-count of its neighbourhood (the cell and its six neighbours) with the study area's mean. The study
-area is every cell within two rings of a cell with tips, so empty streets count as zeros and a
-lone tip far from others is not a hotspot. |z| ≥ 1.645, 1.960, 2.576 → 90 %, 95 %, 99 %.
+cells (resolution 5–8 by the extent, ``plan``: 250 km² to 0.74 km²), and each cell's Gi*
+z-score compares the count of its neighbourhood (the cell and its six neighbours) with the
+study area's mean. The study area is every cell within two rings of a cell with tips, so empty
+streets count as zeros and a lone tip far from others is not a hotspot. |z| ≥ 1.645, 1.960, 2.576 → 90 %, 95 %, 99 %.
 """
 
 from __future__ import annotations
@@ -127,10 +127,14 @@ def gi_star(
 
 
 # The hexagon size follows the extent, so one computation stays small: the country in
-# ≈ 250 km² hexagons (edge 8.5 km), a province in ≈ 36 km² ones (edge 3.2 km), a city in
-# 0.74 km² ones (edge 460 m); the grid read is several times finer than the hexagon.
+# ≈ 250 km² hexagons (edge 8.5 km), a province in ≈ 36 km² ones (edge 3.2 km), a city the
+# size of Bangkok (0.3–1.5°) in ≈ 5 km² ones (edge 1.2 km: a few hundred hexagons), a district
+# in 0.74 km² ones (edge 460 m). The grid read is 4–6 times finer than a hexagon's width and,
+# but for the finest, a size the pre-aggregated tip_cell serves (0.005° is its level 1: a
+# Bangkok-sized extent read at 0.002° meant a row per tip, ~100 ms with 1M tips, and ten
+# times the hexagons for the same picture).
 # (extent span in degrees above which it applies, H3 resolution, grid cell read in degrees)
-PLANS = ((6.0, 5, 0.05), (1.5, 6, 0.01), (0.3, 8, 0.002), (0.0, 8, FINE_DEG))
+PLANS = ((6.0, 5, 0.05), (1.5, 6, 0.01), (0.3, 7, 0.005), (0.0, 8, FINE_DEG))
 
 
 def plan(bbox: tuple[float, float, float, float] | None, area: str = "") -> tuple[int, float]:
