@@ -53,7 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._serve import bench_engine, describe, make_users, remove_users, served  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, NetworkLog  # noqa: E402
+from tests.browser import CHROMIUM, GL_ARGS, RENDERER_JS, NetworkLog, chromium_args  # noqa: E402
 
 MAP_OUTPUT = "home-map.figure"
 POLL_OUTPUTS = ["home-marker.data"]  # the live poll: fires every second, forever
@@ -432,6 +432,12 @@ def main() -> None:
     ap.add_argument("--db-url", default=None)
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     ap.add_argument("--rev", default=None, help="serve this commit (default: the working tree)")
+    ap.add_argument(
+        "--gl",
+        choices=sorted(GL_ARGS),
+        default="swiftshader",
+        help="WebGL on the CPU: Chromium's SwiftShader (default, as the tests) or Mesa's llvmpipe",
+    )
     args = ap.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} not installed: run `make browser`")
@@ -451,8 +457,11 @@ def main() -> None:
                 f"user {user[0]} (role command)"
             )
             browser = pw.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+                executable_path=str(CHROMIUM), args=chromium_args(args.gl), headless=True
             )
+            probe = browser.new_page()
+            print(f"WebGL renderer (--gl {args.gl}): {probe.evaluate(RENDERER_JS)}")
+            probe.close()
             state = _sign_in(browser, base, user[0], user[1])
             n_relayout = _relayout_callbacks(base, state["cookies"])
             print(f"server callbacks fed by home-moved.data (a pan/zoom): {n_relayout}")

@@ -31,8 +31,9 @@ The kind of a request is taken from its callback's outputs (``KIND_BY_OUTPUT``).
 callbacks (the controls' store, the pan filter) run here as ports of their JavaScript
 (``CLIENTSIDE``), without a request, as a browser runs them.
 
-``--poll`` adds what an open page also does: the live poll (``home-marker.data``) once a second
-per user. Without it the load is the interactive mix only.
+``--poll`` adds what an open page also does: the live poll (``GET /api/v1/tips/marker``, a
+plain request from the page's script) once a second per user, and the redraws a changed
+marker triggers. Without it the load is the interactive mix only.
 
 The load generator runs on the same machine (2 cores) as the server and PostgreSQL: its CPU
 time is printed beside the machine's.
@@ -75,7 +76,9 @@ KINDS = (*KIND_BY_OUTPUT, "other")
 PROVINCE, LEVEL, WINDOW = "home-province.value", "home-level.value", "home-window.value"
 # a pan/zoom: the map's relayoutData, as the page's clientside filter passes it on
 CLICK, RADIUS, RELAYOUT = "home-map.clickData", "home-near-radius.value", "home-moved.data"
-POLL_INPUT = "home-tick.n_intervals"
+# the live poll: a plain GET from the page's script (not a Dash callback); when the marker
+# changes, the script writes it into this prop and the callbacks reading it follow
+POLL_URL, MARKER = "/api/v1/tips/marker", "home-marker.data"
 WINDOWS = ("1h", "24h", "7d", "30d", "all")
 LEVELS = ("province", "district", "subdistrict")
 ACTION_WEIGHTS = {"map": 3, "time": 3, "proximity": 3, "pan": 1}
@@ -404,14 +407,34 @@ class Simulation:
             time.sleep(rng.uniform(*THINK_S))
 
     def poll_loop(self, user: User, deadline: float) -> None:
-        """The live poll of an open page: once a second, and the redraws it triggers."""
-        n = 0
+        """The live poll of an open page (``assets/sitaware-map.js``: ``live``): a GET once a
+        second, and, when the marker changed, the redraws it triggers."""
         time.sleep(user.rng.uniform(0, 1))
         while time.perf_counter() < deadline and not self.stop.is_set():
             t0 = time.perf_counter()
-            n += 1
-            self.play(user, "live poll", {POLL_INPUT: n})
+            marker = self.poll(user)
+            if user.state.get(MARKER) is None:
+                user.state[MARKER] = marker
+            elif marker is not None and marker != user.state.get(MARKER):
+                self.play(user, "live poll", {MARKER: marker})
             time.sleep(max(0.0, 1.0 - (time.perf_counter() - t0)))
+
+    def poll(self, user: User) -> str | None:
+        """One GET of the marker, recorded as a request of kind "other"."""
+        t0 = time.perf_counter()
+        status, error, size, marker = 0, None, 0, None
+        try:
+            r = user.session.get(self.base + POLL_URL, timeout=TIMEOUT_S)
+            status, size = r.status_code, len(r.content)
+            if status == 200:
+                marker = r.json().get("marker")
+            else:
+                error = f"HTTP {status}: {r.text[:160]!r}"
+        except (requests.RequestException, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:200]
+        ms = (time.perf_counter() - t0) * 1000
+        self.log.add(Sample(POLL_URL, "other", "live poll", t0, ms, status, error, size))
+        return str(marker) if marker is not None else None
 
 
 def sign_in(base: str, name: str, password: str, role: str, seed: int) -> User:
@@ -437,7 +460,7 @@ def sign_in(base: str, name: str, password: str, role: str, seed: int) -> User:
         WINDOW: "30d",
         RADIUS: 500,
         "home-near-go.n_clicks": 0,
-        POLL_INPUT: 0,
+        MARKER: None,  # the page's first view holds the marker; the first poll reads it
     }
     return User(name, role, s, state, rng)
 

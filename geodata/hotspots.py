@@ -4,7 +4,8 @@ Tips are counted on a fine grid in PostGIS (never records), the fine cells are s
 cells (resolution 5–8 by the extent, ``plan``: 250 km² to 0.74 km²), and each cell's Gi*
 z-score compares the count of its neighbourhood (the cell and its six neighbours) with the
 study area's mean. The study area is every cell within two rings of a cell with tips, so empty
-streets count as zeros and a lone tip far from others is not a hotspot. |z| ≥ 1.645, 1.960, 2.576 → 90 %, 95 %, 99 %.
+streets count as zeros and a lone tip far from others is not a hotspot.
+|z| ≥ 1.645, 1.960, 2.576 → 90 %, 95 %, 99 %.
 """
 
 from __future__ import annotations

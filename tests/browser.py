@@ -9,17 +9,34 @@ from urllib.parse import urlparse
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
+_COMMON_ARGS = [
     "--no-sandbox",
-    "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
 ]
+# WebGL (MapLibre draws the map with it) on the CPU, as these machines have no GPU: Chromium's
+# own SwiftShader (the tests), or Mesa's llvmpipe through EGL (libgl1-mesa-dri), a faster
+# software rasteriser closer to what a real GPU costs; bench/browser.py --gl picks one.
+GL_ARGS = {
+    "swiftshader": ["--disable-gpu", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
+    "llvmpipe": ["--use-angle=gl-egl", "--ignore-gpu-blocklist", "--enable-gpu"],
+}
+CHROMIUM_ARGS = [*_COMMON_ARGS, *GL_ARGS["swiftshader"]]
+# the WebGL renderer a page gets (to print beside browser figures)
+RENDERER_JS = """() => { const c = document.createElement('canvas');
+  const gl = c.getContext('webgl2') || c.getContext('webgl'); if (!gl) return 'no WebGL';
+  const e = gl.getExtension('WEBGL_debug_renderer_info');
+  return e ? gl.getParameter(e.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER); }"""
+
+
+def chromium_args(gl: str = "swiftshader") -> list[str]:
+    """Chromium's command line with the WebGL rasteriser ``gl`` (a key of GL_ARGS)."""
+    return [*_COMMON_ARGS, *GL_ARGS[gl]]
+
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 

@@ -64,6 +64,17 @@ def tip_counts() -> Response:
     return flask.jsonify({"counts": [{"category": c, "n": n} for c, n in counts]})
 
 
+@bp.get("/tips/marker")
+@requires(Cap.TIPS_AGGREGATE)
+def tip_marker() -> Response:
+    """A value that changes whenever tips are added or changed, a load commits or a unit
+    moves (three primary-key lookups): the map page asks twice a second and redraws only
+    when it changed. Never cached by the browser."""
+    resp = flask.jsonify({"marker": tips.tip_marker(get_bind(), current_viewer())})
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
 @bp.get("/tips")
 @requires(Cap.TIPS_RECORDS)
 def tip_list() -> Response:

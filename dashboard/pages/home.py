@@ -35,6 +35,7 @@ from geodata.tipfilter import GRADE_VALUES
 
 LEVELS = filters.LEVELS
 LIVE_MS = 500  # how often an open page asks whether tips changed (three primary-key lookups)
+MARKER_URL = "/api/v1/tips/marker"
 PLAY_MS = 1500  # playback: one step per 1.5 s
 PAGE_CAPABILITY = Cap.MAP_VIEW
 LAYER_CAPS = {"heat": Cap.TIPS_AGGREGATE, "hotspots": Cap.TIPS_AGGREGATE}
@@ -52,6 +53,23 @@ def _marker_now() -> str | None:
     if viewer is None or not viewer.can(Cap.TIPS_AGGREGATE):
         return None
     return data.tip_marker(viewer)
+
+
+def live_poller(marker: str | None) -> html.Div:
+    """Where the page's live poll asks and how often (``assets/sitaware-map.js``: ``live``).
+
+    The poll is a plain request from the browser, not a Dash callback: dash-renderer holds
+    back every callback that reads a prop a pending callback writes, so a poll in flight made
+    each pan, zoom or filter change wait for it (up to ~0.4 s with software WebGL). The script
+    writes ``home-marker.data`` only when the marker changed, and the map and the lists redraw
+    from that, as before. No poll for a viewer without tips.aggregate (the route refuses)."""
+    if marker is None:
+        return html.Div(id=ids.HOME_LIVE, hidden=True)
+    return html.Div(
+        id=ids.HOME_LIVE,
+        hidden=True,
+        **{"data-url": MARKER_URL, "data-interval": str(LIVE_MS), "data-marker": marker},
+    )
 
 
 def _default_play_max() -> int:
@@ -73,6 +91,7 @@ def layout(**_query: Any) -> html.Div:
         return html.Div(html.P(t("forbidden_page", "th") + " / " + t("forbidden_page", "en")))
     from dashboard.pages import home_panels
 
+    marker = _marker_now()
     controls = _panel(
         html.H2(id=ids.HOME_LAYERS_LABEL),
         dcc.Checklist(id=ids.HOME_LAYERS, value=list(filters.DEFAULT_LAYERS), options=[],
@@ -103,12 +122,12 @@ def layout(**_query: Any) -> html.Div:
         _field(ids.HOME_PROVINCE_LABEL, ids.HOME_PROVINCE),
         dcc.Dropdown(id=ids.HOME_PROVINCE, value="", clearable=False),
         html.P(id=ids.HOME_LEVEL_NOTE, className="sa-note"),
-        dcc.Interval(id=ids.HOME_TICK, interval=LIVE_MS),
+        live_poller(marker),
         # the controls' starting values, so the map need not wait for a first round trip
         dcc.Store(id=ids.HOME_QUERY, data=DEFAULT_QUERY),
         # the data's marker now: the live poll does not run at page load (the map would wait
         # for it), and its first tick sees whether anything changed since the page was built
-        dcc.Store(id=ids.HOME_MARKER, data=_marker_now()),
+        dcc.Store(id=ids.HOME_MARKER, data=marker),
         dcc.Store(id=ids.HOME_VIEW),
         dcc.Store(id=ids.HOME_MOVED),
         dcc.Store(id=ids.HOME_MAP_KEY),
@@ -565,20 +584,6 @@ dash.clientside_callback(
     Input(ids.HOME_MAP, "relayoutData"),
     prevent_initial_call=True,
 )
-
-
-@secure_callback(
-    Cap.TIPS_AGGREGATE,
-    Output(ids.HOME_MARKER, "data"),
-    Input(ids.HOME_TICK, "n_intervals"),
-    State(ids.HOME_MARKER, "data"),
-    prevent_initial_call=True,  # the layout holds the marker of the page's first view
-)
-def poll_tips(_n: Any, previous: Any) -> Any:
-    """Every second: has any tip been added or changed, or a unit moved? Only then do the map
-    and the lists redraw (the map's data traces only: zoom, pan and toggles stay)."""
-    marker = data.tip_marker(current_viewer())
-    return dash.no_update if marker == previous else marker
 
 
 @section(
