@@ -3,6 +3,7 @@ COPY → upsert), beside a per-row INSERT baseline on a sample, in the same run;
 of the unchanged file.
 
     .venv/bin/python bench/load.py [--rows 1000000] [--baseline-rows 5000] [--db-url URL]
+                                   [--without tip_cell|tip_area_day …]
 
 Uses database ``sitaware_bench`` on the project-local cluster (migrated, reference loaded).
 Each run loads into a fresh source code, so the table's other rows stay as they are. Prints
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bench.geocode import _engine  # noqa: E402
 from etl import pipeline  # noqa: E402
 from etl.geocode.geocoder import Geocoder  # noqa: E402
-from geodata.settings import get_settings  # noqa: E402
+from geodata.settings import Settings, get_settings  # noqa: E402
 
 CATEGORIES = ("ยาเสพติด", "ลักทรัพย์", "ทะเลาะวิวาท", "บุคคลต้องสงสัย", "การพนัน")
 
@@ -87,14 +88,49 @@ def per_row_baseline(eng: Engine, path: Path, n: int, source: str) -> float:
     return len(rows) / (time.perf_counter() - t0)
 
 
+# Pre-aggregated tables kept by triggers on tip (migrations 0010, 0012)
+AGGREGATES = ("tip_cell", "tip_area_day")
+
+
+def _switch(eng: Engine, aggregates: list[str], *, enable: bool) -> None:
+    """Enable or disable the row-event triggers of ``aggregates`` (names from AGGREGATES). The
+    bench's rows are inserted and deleted with the same setting, so the tables stay right."""
+    with eng.begin() as conn:
+        for name in aggregates:
+            assert name in AGGREGATES
+            for event in ("insert", "update", "delete"):
+                verb = "ENABLE" if enable else "DISABLE"
+                conn.execute(text(f"ALTER TABLE tip {verb} TRIGGER {name}_{event}"))
+    if aggregates and not enable:
+        print(f"triggers of {', '.join(aggregates)} disabled for this run")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--baseline-rows", type=int, default=5_000)
     ap.add_argument("--db-url", default=None)
+    ap.add_argument(
+        "--without",
+        action="append",
+        choices=AGGREGATES,
+        default=[],
+        help="run with this aggregate's triggers disabled (its cost: compare with a run "
+        "without the option); only on a database nobody else writes to meanwhile",
+    )
     args = ap.parse_args()
     settings = get_settings()
     eng = _engine(settings, args.db_url)
+    try:
+        _switch(eng, args.without, enable=False)
+        run_load(eng, settings, args)
+    finally:
+        _switch(eng, args.without, enable=True)
+        eng.dispose()
+
+
+def run_load(eng: Engine, settings: Settings, args: argparse.Namespace) -> None:
+    """The baseline, a first load and an unchanged re-load; the rows are deleted afterwards."""
     folder = settings.state_dir / "bench"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"tips_{args.rows}.csv"
@@ -127,7 +163,6 @@ def main() -> None:
     )
     with eng.begin() as conn:  # leave the bench database as it was
         conn.execute(text("DELETE FROM tip WHERE source LIKE :p"), {"p": f"{run}%"})
-    eng.dispose()
 
 
 if __name__ == "__main__":

@@ -5,7 +5,11 @@ map (all Thailand, Bangkok, Phra Nakhon and 20 random viewports at five zoom lev
 (``tips.place_points``) at country, city and street viewports; and nearest-10 venues (and
 lodging) through the HTTP layer (``GET /api/v1/nearby?…&tips=0``).
 
-    .venv/bin/python bench/map.py [--repeat 7] [--db-url URL]
+    .venv/bin/python bench/map.py [--repeat 7] [--db-url URL] [--only areas|trigger]
+
+Also: counts, status counts, trend and choropleth through the raw statements beside
+``tip_area_day`` (Bangkok and everywhere, 30 and 7 days), and what the triggers cost an insert
+of 300,000 tips (with and without tip_area_day's and tip_cell's, rolled back).
 
 Uses database ``sitaware_bench`` (migrated, reference and official boundaries loaded by
 bench/geocode.py's set-up). The synthetic rows (source ``bench-map``) are generated once, in
@@ -20,15 +24,17 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.geocode import _engine  # noqa: E402
-from geodata import tips  # noqa: E402
+from geodata import areas, tipfilter, tips  # noqa: E402
+from geodata.queries import sql  # noqa: E402
 from geodata.roles import Viewer  # noqa: E402
 from geodata.settings import Settings, get_settings  # noqa: E402
 
@@ -101,6 +107,7 @@ def vacuum(eng: Engine) -> None:
     with eng.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         c.execute(text("VACUUM (ANALYZE) tip"))
         c.execute(text("VACUUM (ANALYZE) tip_cell"))
+        c.execute(text("VACUUM (ANALYZE) tip_area_day"))
         c.execute(text("VACUUM (ANALYZE) venue"))
 
 
@@ -170,6 +177,107 @@ def heat(eng: Engine, viewer: Viewer, repeat: int) -> None:
     )
 
 
+def _area_cases(
+    c: Connection, viewer: Viewer, area: str, since: dt.datetime
+) -> list[tuple[str, dict[str, object], Callable[[], object]]]:
+    """(raw statement, its parameters, the function) for one area and window start."""
+    sel: dict[str, object] = {"prefix": area, "since": since, "until": None, "categories": []}
+    sel |= tipfilter.params((), ())
+    level, length = ("province", 2) if area == "" else ("district", 4)
+    return [
+        ("tip_counts", sel, lambda: tips.tip_counts(c, viewer, area=area, since=since)),
+        ("tip_trend", sel, lambda: tips.tip_trend(c, viewer, area=area, since=since)),
+        (
+            "tip_status_counts",
+            {"prefix": area, "since": since, "until": None},
+            lambda: tips.tip_status_counts(c, viewer, area=area, since=since),
+        ),
+        (
+            "area_counts",
+            {**sel, "len": length},
+            lambda: areas.area_counts(c, viewer, level=level, prefix=area, since=since),
+        ),
+    ]
+
+
+def area_day(eng: Engine, viewer: Viewer, repeat: int) -> None:
+    """Counts, status counts, trend and choropleth (provinces of the country, districts of
+    Bangkok) for Bangkok and the whole country over 30 and 7 days (the page's rolling windows:
+    the start on the hour, the end open), through the raw statements (counting tip) and through
+    the functions (tip_area_day plus the partial day), on one connection, alternating; the
+    answers are checked equal first."""
+    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    print(f"area counts: raw statements vs tip_area_day, {repeat} runs each (ms):")
+    print(f"  {'':<44} {'raw median':>10} {'agg median':>10} {'ratio':>6}")
+    with eng.connect() as c:
+        sizes = c.execute(text("SELECT lvl, count(*) FROM tip_area_day GROUP BY 1 ORDER BY 1"))
+        print("  tip_area_day rows per level: " + ", ".join(f"{a}: {b:,}" for a, b in sizes))
+        for days in (30, 7):
+            since = now - dt.timedelta(days=days)
+            for area, label in (("10", "Bangkok"), ("", "everywhere")):
+                for name, params, fast in _area_cases(c, viewer, area, since):
+                    stmt = sql(name)
+                    slow = c.execute(stmt, params).all()
+                    want = (
+                        {r.code: r.n for r in slow}
+                        if name == "area_counts"
+                        else [tuple(r) for r in slow]
+                    )
+                    assert fast() == want, f"{name} {label} {days} d: the answers differ"
+                    raw_ms: list[float] = []
+                    agg_ms: list[float] = []
+                    for _ in range(repeat):
+                        t0 = time.perf_counter()
+                        c.execute(stmt, params).all()
+                        t1 = time.perf_counter()
+                        fast()
+                        raw_ms.append((t1 - t0) * 1000)
+                        agg_ms.append((time.perf_counter() - t1) * 1000)
+                    r, a = statistics.median(raw_ms), statistics.median(agg_ms)
+                    what = f"{name} {label} {days} d"
+                    if name == "area_counts":
+                        what += " (provinces)" if area == "" else " (districts)"
+                    print(f"  {what:<44} {r:10.1f} {a:10.1f} {r / a:5.1f}x")
+
+
+TRIGGER_ROWS = 300_000
+
+
+def trigger_cost(eng: Engine, rounds: int = 2) -> None:
+    """Seconds to insert 300,000 tips (copies of bench tips with varied statuses and grades) in
+    one statement with every trigger, without tip_area_day's, and without it and tip_cell's,
+    alternating; each insert is rolled back (and so is the trigger switch)."""
+    insert = text(
+        """
+        INSERT INTO tip (source, source_id, reported_at, category, status, reliability, geom,
+                         geo_precision, province_code, district_code, subdistrict_code)
+        SELECT 'bench-trigger', 'X' || t.id, t.reported_at, t.category,
+               (ARRAY['new', 'รอรับเรื่อง', 'กำลังดำเนินการ', 'เสร็จสิ้น'])[1 + t.id % 4],
+               (ARRAY['A1', 'B2', 'C3', 'F6', NULL])[1 + t.id % 5], t.geom, t.geo_precision,
+               t.province_code, t.district_code, t.subdistrict_code
+        FROM tip t WHERE t.source = :s ORDER BY t.id LIMIT :n
+        """
+    )
+    off = {
+        "every trigger": [],
+        "without tip_area_day": ["tip_area_day_insert"],
+        "without tip_area_day, tip_cell": ["tip_area_day_insert", "tip_cell_insert"],
+    }
+    times: dict[str, list[float]] = {k: [] for k in off}
+    for _ in range(rounds):
+        for label, triggers in off.items():
+            with eng.connect() as c, c.begin() as tx:
+                for name in triggers:
+                    c.execute(text(f"ALTER TABLE tip DISABLE TRIGGER {name}"))
+                t0 = time.perf_counter()
+                c.execute(insert, {"s": SOURCE, "n": TRIGGER_ROWS})
+                times[label].append(time.perf_counter() - t0)
+                tx.rollback()
+    print(f"insert {TRIGGER_ROWS:,} tips in one statement ({rounds} rounds, alternating; s):")
+    for label, ts in times.items():
+        print(f"  {label:<34} {' / '.join(f'{t:.1f}' for t in ts)}")
+
+
 def places(eng: Engine, viewer: Viewer, repeat: int) -> None:
     """Venues as points or clusters at four zoom levels."""
     print(f"place_points, venues, max_points 2000, {repeat} runs each (ms):")
@@ -191,12 +299,22 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--db-url", default=None)
+    ap.add_argument(
+        "--only", choices=("areas", "trigger"), default=None, help="run one part and stop"
+    )
     args = ap.parse_args()
     settings = get_settings()
     eng = _engine(settings, args.db_url)
     ensure_rows(eng)
     vacuum(eng)
     viewer = Viewer.for_role("bench", "field")
+    if args.only in (None, "areas"):
+        area_day(eng, viewer, args.repeat)
+    if args.only in (None, "trigger"):
+        trigger_cost(eng)
+    if args.only is not None:
+        eng.dispose()
+        return
     heat(eng, viewer, args.repeat)
     places(eng, viewer, args.repeat)
 

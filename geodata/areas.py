@@ -23,6 +23,7 @@ from geodata.extent import in_thailand
 from geodata.models import ADMIN_LEVELS
 from geodata.queries import sql
 from geodata.roles import Cap, Viewer
+from geodata.tips import area_day_window
 
 MIN_VERTICES, MAX_VERTICES = 3, 2000
 MIN_RADIUS_M, MAX_RADIUS_M = 10, 5000
@@ -34,6 +35,8 @@ CELL_DEG = 0.005  # ≈ 550 m, the map's heat grid
 # longitude too, anywhere up to Thailand's northern tip (≈ 20.5° N: 104 km per degree)
 _M_PER_DEG = 100_000
 _LEVEL_LENGTHS = {level: n for n, level in LEVEL_OF_LENGTH.items()}
+# Code length of a level -> the tip_area_day level that holds its codes (migration 0012)
+_AREA_DAY_LEVELS = {2: 0, 4: 1}
 
 
 class AreaError(SitawareError, ValueError):
@@ -269,7 +272,9 @@ def area_counts(
     (of ``categories``, ``statuses`` and source ``grades``; empty: all): the values of a
     choropleth (units without tips are absent: draw them as 0).
 
-    Tips belong to a unit by their codes, as in ``geodata.tips.tip_counts``. Needs
+    Tips belong to a unit by their codes, as in ``geodata.tips.tip_counts``. Provinces, and
+    districts, read whole Bangkok days from ``tip_area_day`` and the partial days at the
+    window's ends from ``tip`` (exact); subdistricts count the tips themselves. Needs
     ``tips.aggregate``.
     """
     _require(viewer, Cap.TIPS_AGGREGATE)
@@ -282,18 +287,20 @@ def area_counts(
         raise AreaError(str(exc)) from None
     if len(prefix) >= length:
         raise AreaError(f"a {level} lies under a prefix shorter than {length} digits")
+    params: dict[str, Any] = {
+        "len": length,
+        "prefix": prefix,
+        "since": since,
+        "until": until,
+        "categories": check_categories(categories, "tip categories"),
+        **check_tip_filter(statuses, grades),
+    }
+    stmt = "area_counts"
+    if length in _AREA_DAY_LEVELS:
+        stmt = "area_counts_days"
+        params = {**params, "lvl": _AREA_DAY_LEVELS[length], **area_day_window(since, until)}
     with connect(bind) as conn:
-        rows = conn.execute(
-            sql("area_counts"),
-            {
-                "len": length,
-                "prefix": prefix,
-                "since": since,
-                "until": until,
-                "categories": check_categories(categories, "tip categories"),
-                **check_tip_filter(statuses, grades),
-            },
-        ).all()
+        rows = conn.execute(sql(stmt), params).all()
     return {str(r.code): int(r.n) for r in rows}
 
 

@@ -405,3 +405,17 @@ class TipCell(Base):
     cy: Mapped[int] = mapped_column(Integer, primary_key=True)
     category: Mapped[str] = mapped_column(String(64), primary_key=True, default="")
     n: Mapped[int] = mapped_column(Integer)
+
+
+class TipAreaDay(Base):
+    """Tip counts per province (``lvl`` 0) or district (1) code, Bangkok day, category, status
+    and source grade, kept by triggers on ``tip`` (migration 0012; ``geodata.tips``)."""
+
+    __tablename__ = "tip_area_day"
+    lvl: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    grade: Mapped[str] = mapped_column(String(1), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

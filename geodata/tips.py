@@ -65,6 +65,30 @@ def _selection(  # noqa: PLR0917 - one parameter per clause the statements share
     }
 
 
+# Prefix length -> tip_area_day level (migration 0012): the whole country and a province at
+# level 0, a district at level 1; a subdistrict counts the tips themselves.
+AREA_DAY_LEVELS = {0: 0, 2: 0, 4: 1}
+
+
+def area_day_window(since: dt.datetime | None, until: dt.datetime | None) -> dict[str, Any]:
+    """The window parameters of the statements that read ``tip_area_day`` (``*_days.sql``):
+    ``since``/``until`` (a naive time is UTC, as in ``window_parts``), whole Bangkok days
+    ``[d1, d2)`` read from the aggregate, and the partial days ``[h0, h1)``, ``[t0, t1)``
+    (or None) counted from ``tip``."""
+    p = window_parts(since, until, weeks=False)
+    return {
+        "since": None if since is None else _aware(since),
+        "until": None if until is None else _aware(until),
+        **{k: p[k] for k in ("d1", "d2", "h0", "h1", "t0", "t1")},
+    }
+
+
+def _by_day(prefix: str) -> dict[str, Any] | None:
+    """``{"lvl": level}`` when ``tip_area_day`` serves the area ``prefix``, else None."""
+    lvl = AREA_DAY_LEVELS.get(len(prefix))
+    return None if lvl is None else {"lvl": lvl}
+
+
 def tip_counts(
     bind: Bind,
     viewer: Viewer,
@@ -77,11 +101,17 @@ def tip_counts(
     grades: Sequence[str] = (),
 ) -> list[tuple[str, int]]:
     """(category, count) of tips in ``area`` (DOPA code prefix) and the time window, of
-    ``categories``, ``statuses`` and source ``grades`` (``geodata.tipfilter``; empty: all)."""
+    ``categories``, ``statuses`` and source ``grades`` (``geodata.tipfilter``; empty: all).
+    The whole country, a province or a district reads whole Bangkok days from
+    ``tip_area_day`` and the partial days at the window's ends from ``tip`` (exact)."""
     _require(viewer, Cap.TIPS_AGGREGATE)
     params = _selection(area, since, until, categories, statuses, grades)
+    stmt = "tip_counts"
+    level = _by_day(params["prefix"])
+    if level is not None:
+        stmt, params = "tip_counts_days", {**params, **level, **area_day_window(since, until)}
     with connect(bind) as conn:
-        rows = conn.execute(sql("tip_counts"), params).all()
+        rows = conn.execute(sql(stmt), params).all()
     return [(str(r.category), int(r.n)) for r in rows]
 
 
@@ -94,11 +124,17 @@ def tip_status_counts(
     until: dt.datetime | None = None,
 ) -> list[tuple[str, int]]:
     """(status, count) of tips in ``area`` (DOPA code prefix) and the time window, most
-    first: the choices of a status filter."""
+    first: the choices of a status filter. The whole country, a province or a district reads
+    whole Bangkok days from ``tip_area_day`` (exact, as ``tip_counts``)."""
     _require(viewer, Cap.TIPS_AGGREGATE)
-    params = {"prefix": _check_prefix(area), "since": since, "until": until}
+    params: dict[str, Any] = {"prefix": _check_prefix(area), "since": since, "until": until}
+    stmt = "tip_status_counts"
+    level = _by_day(params["prefix"])
+    if level is not None:
+        stmt = "tip_status_counts_days"
+        params = {**params, **level, **area_day_window(since, until)}
     with connect(bind) as conn:
-        rows = conn.execute(sql("tip_status_counts"), params).all()
+        rows = conn.execute(sql(stmt), params).all()
     return [(str(r.status), int(r.n)) for r in rows]
 
 
@@ -522,9 +558,15 @@ def tip_trend(
     grades: Sequence[str] = (),
 ) -> list[tuple[dt.date, str, int]]:
     """(day, category, n): tips per Bangkok day and category (aggregates: every role), of
-    ``categories``, ``statuses`` and source ``grades`` (empty: all)."""
+    ``categories``, ``statuses`` and source ``grades`` (empty: all). The whole country, a
+    province or a district reads whole Bangkok days from ``tip_area_day`` (exact, as
+    ``tip_counts``)."""
     _require(viewer, Cap.TIPS_AGGREGATE)
     params = _selection(area, since, until, categories, statuses, grades)
+    stmt = "tip_trend"
+    level = _by_day(params["prefix"])
+    if level is not None:
+        stmt, params = "tip_trend_days", {**params, **level, **area_day_window(since, until)}
     with connect(bind) as conn:
-        rows = conn.execute(sql("tip_trend"), params).all()
+        rows = conn.execute(sql(stmt), params).all()
     return [(r.day, str(r.category), int(r.n)) for r in rows]

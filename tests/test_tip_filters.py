@@ -252,8 +252,10 @@ def test_heat_with_a_filter_is_exact_and_equals_tip_cell_without_one(
 FILTERED = {
     "area_counts", "area_tips_code", "area_tips_polygon", "tip_counts", "tip_density",
     "tip_density_all", "tip_density_cat", "tip_records", "tip_trend", "tips_near_venues",
-    "tips_nearby",
+    "tips_nearby", "area_counts_days", "tip_counts_days", "tip_trend_days",
 }  # fmt: skip
+# Statements that read tip_area_day (migration 0012) filter its status and grade columns too
+BY_DAY = {"area_counts_days", "tip_counts_days", "tip_trend_days"}
 
 
 def test_the_fragment_is_included_where_the_map_reads_tips() -> None:
@@ -267,8 +269,11 @@ def test_the_fragment_is_included_where_the_map_reads_tips() -> None:
     for name in FILTERED:
         statement = queries.sql(name).text
         assert "@include" not in statement and "Fragment tip_filter" not in statement
-        assert statement.count("CAST(:statuses AS text[])") == 2
-        assert "coalesce(left(t.reliability, 1), '-')" in statement
+        assert statement.count("CAST(:statuses AS text[])") == (4 if name in BY_DAY else 2)
+        assert statement.count("coalesce(left(t.reliability, 1), '-')") == 1
+        if name in BY_DAY:
+            assert "a.status = ANY(CAST(:statuses AS text[]))" in statement
+            assert "a.grade = ANY(CAST(:grades AS text[]))" in statement
     assert "@include" not in queries.sql("tip_density_cells").text  # tip_cell: no status, grade
 
 
@@ -282,7 +287,8 @@ def test_area_and_window_are_written_once() -> None:
     names = {n for n in names if not n.startswith("_")}
     including = {n for n in names if "-- @include tip_area_window" in queries._read(n)}
     assert including == {"tip_counts", "tip_status_counts", "tip_records", "tip_trend",
-                         "tips_near_venues"}  # fmt: skip
+                         "tips_near_venues", "tip_counts_days", "tip_status_counts_days",
+                         "tip_trend_days"}  # fmt: skip
     for name in names - including:
         assert ":prefix = ''\n" not in queries._read(name), name
     for name in including:
