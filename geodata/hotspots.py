@@ -88,8 +88,8 @@ def gi_star(
     counts: Mapping[str, int] | Mapping[int, int], *, rings: int = 2, hot_only: bool = False
 ) -> list[Hotspot]:
     """Gi* for every cell of the study area built around ``counts`` (H3 cell → tips), the
-    strongest first; with ``hot_only`` only the significant hot cells (what the map and the
-    ranked list show: building the rest costs more than the statistics).
+    strongest first (ties by cell); with ``hot_only`` only the significant hot cells (what the
+    map and the ranked list show: building the rest costs more than the statistics).
 
     With x the counts of the n cells of the study area, mean x̄ and standard deviation s, a
     cell whose neighbourhood (itself and its neighbours in the area, binary weights, w cells)
@@ -97,34 +97,107 @@ def gi_star(
     if not counts:
         return []
     given = {_as_int(c): n for c, n in counts.items()}
-    cells = list(set().union(*(_disk(c, rings) for c in given)))
-    cells.sort()  # a stable order: ties in z come out the same every time
+    grid = _grid_ij(given, rings) or _grid_disks(given, rings)
+    cells, x, w, local = grid
     n = len(cells)
-    where = dict(zip(cells, range(n), strict=True)).get
-    x = np.fromiter(map(given.get, cells, repeat(0)), dtype=np.float64, count=n)
     mean = float(x.mean())
     s = math.sqrt(max(float((x * x).mean()) - mean * mean, 0.0))
+    denom = s * np.sqrt(np.maximum((n * w - w * w) / (n - 1), 0.0)) if n > 1 else np.zeros(n)
+    z = np.round((local - mean * w) / np.where(denom > 0, denom, 1.0), 3)
+    z[denom <= 0] = 0.0
+    order = np.lexsort((cells, -z))  # z descending, then the cell: the same order every time
+    if hot_only:
+        order = order[z[order] >= CLASSES[-1][0]]
+    out = []
+    for i in order.tolist():
+        c, zi = int(cells[i]), float(z[i])
+        lon, lat = _centre(c)
+        out.append(Hotspot(h3i.int_to_str(c), int(x[i]), zi, _class(zi), lon, lat))
+    return out
+
+
+Grid = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # cells, x, w, neighbourhood sums
+
+# A cell and its six neighbours in H3's local IJ coordinates (axial: the hexagon distance of
+# (a, b) is max(|a|, |b|, |a − b|)).
+_RING1 = np.array([(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1)], dtype=np.int64)
+
+
+@lru_cache(maxsize=8)
+def _ring_offsets(rings: int) -> np.ndarray:
+    r = np.arange(-rings, rings + 1, dtype=np.int64)
+    a, b = (m.ravel() for m in np.meshgrid(r, r, indexing="ij"))
+    keep = np.maximum(np.maximum(np.abs(a), np.abs(b)), np.abs(a - b)) <= rings
+    return np.stack([a[keep], b[keep]], axis=1)
+
+
+def _grid_ij(given: dict[int, int], rings: int) -> Grid | None:
+    """The study area and every cell's neighbourhood by arithmetic on H3's local IJ
+    coordinates around one of the cells: one H3 call per cell with tips and one per cell of
+    the area, instead of a ring lookup per cell (cold lookups were most of a province's Gi*).
+    None where IJ coordinates do not describe the grid (far apart, or near one of H3's
+    pentagons): the caller then asks H3 for the rings (``_grid_disks``)."""
+    keys = np.fromiter(given, dtype=np.int64, count=len(given))
+    origin = int(keys[0])
+    try:
+        ij = np.array([h3i.cell_to_local_ij(origin, int(c)) for c in keys], dtype=np.int64)
+        ij = ij.reshape(-1, 2)
+        # the IJ neighbours are H3's own, here and at the corners of the extent
+        probes = {0, int(ij[:, 0].argmin()), int(ij[:, 0].argmax()), int(ij[:, 1].argmin()),
+                  int(ij[:, 1].argmax())}  # fmt: skip
+        for p in probes:
+            want = {tuple(h3i.cell_to_local_ij(origin, c)) for c in h3i.grid_disk(int(keys[p]), 1)}
+            if want != {tuple(v) for v in (ij[p] + _RING1).tolist()}:
+                return None
+    except (h3.H3BaseException, ValueError):
+        return None
+    pts = (ij[:, None, :] + _ring_offsets(rings)[None, :, :]).reshape(-1, 2)
+    lo = pts.min(axis=0) - 1
+    span = int(pts[:, 1].max() - lo[1] + 2)
+
+    def key(p: np.ndarray) -> np.ndarray:
+        return (p[..., 0] - lo[0]) * span + (p[..., 1] - lo[1])
+
+    area = np.unique(key(pts))
+    n = len(area)
+    area_ij = np.stack([area // span + lo[0], area % span + lo[1]], axis=1)
+    try:
+        cells = np.fromiter(
+            (h3i.local_ij_to_cell(origin, int(i), int(j)) for i, j in area_ij.tolist()),
+            dtype=np.int64,  # H3 indexes keep their top bit 0
+            count=n,
+        )
+    except (h3.H3BaseException, ValueError):
+        return None
+    if len(np.unique(cells)) != n:
+        return None
+    x = np.zeros(n)
+    x[np.searchsorted(area, key(ij))] = np.fromiter(given.values(), dtype=np.float64)
+    nb = key(area_ij[:, None, :] + _RING1[None, :, :]).ravel()
+    pos = np.minimum(np.searchsorted(area, nb), n - 1)
+    inside = area[pos] == nb
+    who = np.repeat(np.arange(n), len(_RING1))[inside]
+    w = np.bincount(who, minlength=n).astype(np.float64)
+    local = np.bincount(who, weights=x[pos[inside]], minlength=n)
+    return cells, x, w, local
+
+
+def _grid_disks(given: dict[int, int], rings: int) -> Grid:
+    """The study area and every cell's neighbourhood from H3's rings (cached per cell)."""
+    cells_list = sorted(set().union(*(_disk(c, rings) for c in given)))
+    n = len(cells_list)
+    where = dict(zip(cells_list, range(n), strict=True)).get
+    x = np.fromiter(map(given.get, cells_list, repeat(0)), dtype=np.float64, count=n)
     # every (cell, neighbour) pair of the ring-1 disks, the cell itself included; -1 marks a
     # neighbour outside the study area
-    disks = list(map(_disk, cells, repeat(1)))
+    disks = list(map(_disk, cells_list, repeat(1)))
     nbr = np.fromiter(map(where, chain.from_iterable(disks), repeat(-1)), dtype=np.int64)
     who = np.repeat(np.arange(n), np.fromiter(map(len, disks), dtype=np.int64, count=n))
     inside = nbr >= 0
     who, nbr = who[inside], nbr[inside]
     w = np.bincount(who, minlength=n).astype(np.float64)
     local = np.bincount(who, weights=x[nbr], minlength=n)
-    denom = s * np.sqrt(np.maximum((n * w - w * w) / (n - 1), 0.0)) if n > 1 else np.zeros(n)
-    z = np.round((local - mean * w) / np.where(denom > 0, denom, 1.0), 3)
-    z[denom <= 0] = 0.0
-    order = np.argsort(-z, kind="stable")
-    if hot_only:
-        order = order[z[order] >= CLASSES[-1][0]]
-    out = []
-    for i in order.tolist():
-        c, zi = cells[i], float(z[i])
-        lon, lat = _centre(c)
-        out.append(Hotspot(h3i.int_to_str(c), int(x[i]), zi, _class(zi), lon, lat))
-    return out
+    return np.array(cells_list, dtype=np.int64), x, w, local
 
 
 # The hexagon size follows the extent, so one computation stays small: the country in

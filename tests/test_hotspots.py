@@ -9,6 +9,8 @@ import random
 from pathlib import Path
 
 import h3
+import h3.api.basic_int as h3i
+import numpy as np
 from sqlalchemy import Connection
 
 from etl import demo
@@ -70,3 +72,48 @@ def test_hexagon_size_follows_the_plan() -> None:
     country = hotspots.Hotspot(h3.latlng_to_cell(13.75, 100.5, 5), 1, 0.0, 0, 100.5, 13.75)
     assert 0.6 < city.km2 < 0.9 and 200 < country.km2 < 300
     assert hotspots.plan(None)[0] == 5 and hotspots.plan((100.4, 13.6, 100.6, 13.8))[0] == 8
+
+
+def test_ij_arithmetic_equals_h3_rings() -> None:
+    """The fast study area (local IJ arithmetic) is exactly the one H3's rings give: same
+    cells, counts, neighbourhoods and z-scores, for clustered and scattered counts at the
+    resolutions the map uses, across Thailand."""
+    rng = random.Random(11)
+    for res, (lat, lon), spread in (
+        (8, (13.75, 100.50), 0.05),
+        (7, (13.75, 100.50), 0.3),
+        (6, (18.8, 99.0), 1.5),
+        (5, (13.0, 101.0), 6.0),
+    ):
+        counts: dict[int, int] = {}
+        for _ in range(600):
+            c = h3i.latlng_to_cell(
+                lat + rng.uniform(-spread, spread), lon + rng.uniform(-spread, spread), res
+            )
+            counts[c] = counts.get(c, 0) + rng.choice([1, 1, 2, 5])
+        fast = hotspots._grid_ij(counts, 2)
+        assert fast is not None, res
+        slow = hotspots._grid_disks(counts, 2)
+        order = np.argsort(fast[0])
+        assert np.array_equal(fast[0][order], slow[0])
+        for a, b in zip(fast[1:], slow[1:], strict=True):
+            assert np.allclose(a[order], b), res
+        assert [(h.cell, h.z) for h in hotspots.gi_star(counts)] == [
+            (h.cell, h.z) for h in _through_rings(counts)
+        ]
+
+
+def _through_rings(counts: dict[int, int]) -> list[hotspots.Hotspot]:
+    saved = hotspots._grid_ij
+    hotspots._grid_ij = lambda *_: None  # type: ignore[assignment]
+    try:
+        return hotspots.gi_star(counts)
+    finally:
+        hotspots._grid_ij = saved  # type: ignore[assignment]
+
+
+def test_ij_refuses_what_it_cannot_describe() -> None:
+    """Cells on opposite sides of the globe have no common IJ frame: the rings are used."""
+    far = {h3i.latlng_to_cell(13.75, 100.5, 5): 3, h3i.latlng_to_cell(-13.75, -79.5, 5): 4}
+    assert hotspots._grid_ij(far, 2) is None
+    assert {h.n for h in hotspots.gi_star(far) if h.n} == {3, 4}
