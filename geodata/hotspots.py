@@ -156,7 +156,8 @@ def _grid_ij(given: dict[int, int], rings: int) -> Grid | None:
     span = int(pts[:, 1].max() - lo[1] + 2)
 
     def key(p: np.ndarray) -> np.ndarray:
-        return (p[..., 0] - lo[0]) * span + (p[..., 1] - lo[1])
+        k: np.ndarray = (p[..., 0] - lo[0]) * span + (p[..., 1] - lo[1])
+        return k
 
     area = np.unique(key(pts))
     n = len(area)
