@@ -265,6 +265,7 @@ class User:
     session: requests.Session
     state: dict[str, Any]
     rng: random.Random
+    fetched: set[str] = field(default_factory=set)  # outline files the page holds
 
 
 class Simulation:
@@ -286,6 +287,7 @@ class Simulation:
         t0 = time.perf_counter()
         status, error, size = 0, None, 0
         updates: dict[str, Any] = {}
+        outlines: list[str] = []
         retried = False
         try:
             try:
@@ -304,6 +306,7 @@ class Simulation:
                     error = "200 without a Dash response: " + r.text[:120]
                 else:
                     updates = self._updates(resp)
+                    outlines = self._outline_urls(user, resp)
             elif status != 204:  # 204: the callback chose not to update (PreventUpdate)
                 error = f"HTTP {status}: {r.text[:160]!r}"
         except requests.RequestException as exc:
@@ -311,7 +314,34 @@ class Simulation:
         ms = (time.perf_counter() - t0) * 1000
         kind = kind_of(dep["output"])
         self.log.add(Sample(dep["output"], kind, action, t0, ms, status, error, size, retried))
+        for url in outlines:
+            self.get_outline(user, url, action)
         return updates
+
+    def _outline_urls(self, user: User, resp: dict[str, Any]) -> list[str]:
+        """The admin outline files a map figure names by URL that this page has not fetched
+        yet: plotly fetches each once per page (and the browser keeps it)."""
+        fig = resp.get("home-map", {}).get("figure")
+        if not isinstance(fig, dict) or not isinstance(fig.get("data"), list):
+            return []  # a Patch, or no map
+        urls = [tr["geojson"] for tr in fig["data"] if isinstance(tr.get("geojson"), str)]
+        return [u for u in dict.fromkeys(urls) if u not in user.fetched]
+
+    def get_outline(self, user: User, url: str, action: str) -> None:
+        """One outline file, as plotly fetches it (recorded as a "map" request)."""
+        t0 = time.perf_counter()
+        status, error, size = 0, None, 0
+        try:
+            r = user.session.get(self.base + url, timeout=TIMEOUT_S)
+            status, size = r.status_code, len(r.content)
+            if status == 200:
+                user.fetched.add(url)
+            else:
+                error = f"HTTP {status}: {r.text[:160]!r}"
+        except requests.RequestException as exc:
+            error = f"{type(exc).__name__}: {exc}"[:200]
+        ms = (time.perf_counter() - t0) * 1000
+        self.log.add(Sample("map outlines (GET)", "map", action, t0, ms, status, error, size))
 
     def _post(self, user: User, body: dict[str, Any]) -> requests.Response:
         return user.session.post(

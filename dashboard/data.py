@@ -6,15 +6,17 @@ Functions that return tips take the viewer: the shaping by role happens in geoda
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 import flask
+import orjson
 
 from dashboard.components.filters import MapQuery
 from geodata import db, queries, tips
@@ -159,11 +161,47 @@ _TOLERANCE = {
 }
 
 
+@dataclass
+class OutlineFile:
+    """One outline trace's GeoJSON as the browser fetches it: the bytes, their gzip (made at
+    the first request for it) and a version tag (a hash of the bytes)."""
+
+    raw: bytes
+    tag: str
+    gz: bytes | None = None
+
+
+class AdminLayer:
+    """The admin areas of one level under a prefix: the FeatureCollection the figures are
+    built from, and the same outlines as files per outline source (``outline_files``)."""
+
+    def __init__(self, fc: dict[str, Any]) -> None:
+        self.fc = fc
+        self._files: dict[str, OutlineFile] | None = None
+
+    def files(self) -> dict[str, OutlineFile]:
+        """One GeoJSON file per outline trace (legend key → file), encoded once."""
+        if self._files is None:
+            from dashboard.components.admin_map import groups
+
+            files = {}
+            for key, _colour, feats in groups(self.fc):
+                raw = orjson.dumps({"type": "FeatureCollection", "features": feats})
+                files[key] = OutlineFile(raw, hashlib.sha256(raw).hexdigest()[:16])
+            self._files = files
+        return self._files
+
+
 @ttl_cache(300)
+def admin_layer(level: str, prefix: str) -> AdminLayer:
+    """Admin areas for the map (GeoJSON, EPSG:4326), with their files for the browser."""
+    tol = _TOLERANCE.get((level, bool(prefix)), 0.001)
+    return AdminLayer(queries.admin_areas_geojson(bind(), level, prefix, tol))
+
+
 def admin_geojson(level: str, prefix: str) -> dict[str, Any]:
     """Admin areas for the map (GeoJSON, EPSG:4326)."""
-    tol = _TOLERANCE.get((level, bool(prefix)), 0.001)
-    return queries.admin_areas_geojson(bind(), level, prefix, tol)
+    return admin_layer(level, prefix).fc
 
 
 @ttl_cache(300)
@@ -410,7 +448,7 @@ def place_name(lon: float, lat: float, lang: str) -> str:
 
 def clear_caches() -> None:
     """Forget cached reference data (after a reload, or between tests)."""
-    for fn in (admin_geojson, provinces, data_sources, place_name):
+    for fn in (admin_layer, provinces, data_sources, place_name):
         fn.cache_clear()  # type: ignore[attr-defined]
     _shared.clear()
 

@@ -5,6 +5,7 @@ toast for priority tips near sensitive venues."""
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
 import dash
@@ -312,3 +313,36 @@ def test_hotspot_list_says_its_hexagon_size(
                 {"home-query": {"window": "30d"}, "lang": "en"})  # fmt: skip
     note = str(out["home-hotspots"]["children"][1])
     assert "H3 hexagons of about 253 km²" in note  # the whole country: resolution 5
+
+
+def test_admin_outlines_are_fetched_once_by_url(
+    app_on_conn: dash.Dash, conn: Connection, field: Any
+) -> None:
+    """The map's admin traces name their outlines by a versioned URL: the file holds exactly
+    the trace's areas, comes gzip-compressed, is kept by the browser (ETag, 304), and an
+    unknown level, prefix or outline source is a 404."""
+    query = {"level": "district", "province": "10", "window": "30d"}
+    fig = _call(field, app_on_conn, "home-map.figure", {"home-query": query, "lang": "th"})
+    admin = [tr for tr in fig["home-map"]["figure"]["data"] if tr["type"] == "choroplethmap"
+             and "customdata" in tr and len(tr["customdata"][0]) == 3]  # fmt: skip
+    assert admin
+    for tr in admin:
+        url = tr["geojson"]
+        assert isinstance(url, str) and url.startswith("/map/areas/district/10/"), url
+        plain = field.get(url)
+        assert plain.status_code == 200
+        body = plain.get_json()
+        assert [f["id"] for f in body["features"]] == tr["locations"]
+        assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in body["features"])
+        zipped = field.get(url, headers={"Accept-Encoding": "gzip"})
+        assert zipped.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.data) == plain.data
+        assert "max-age" in zipped.headers["Cache-Control"]
+        again = field.get(url, headers={"If-None-Match": zipped.headers["ETag"]})
+        assert again.status_code == 304
+        stale = field.get(url.split("?")[0] + "?v=old", headers={"If-None-Match": "x"})
+        assert stale.status_code == 200 and "no-cache" in stale.headers["Cache-Control"]
+    for bad in ("/map/areas/county/10/outline_reference.geojson",
+                "/map/areas/district/1x/outline_reference.geojson",
+                "/map/areas/district/10/outline_secret.geojson"):  # fmt: skip
+        assert field.get(bad).status_code == 404, bad

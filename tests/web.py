@@ -157,7 +157,10 @@ def component_suite_path(client: Any) -> str:
 
 def all_probes(app: dash.Dash, admin_client: Any, tip_id: int) -> list[Probe]:
     """One request per route and method, and one per callback, plus a forged callback."""
-    samples = {"filename": "sitaware.css", "path": "some/page", "tip_id": str(tip_id)}
+    samples = {
+        "filename": "sitaware.css", "path": "some/page", "tip_id": str(tip_id),
+        "level": "province", "prefix": "all", "group": "outline_reference",
+    }  # fmt: skip
     suite = component_suite_path(admin_client)
     probes: list[Probe] = []
     for rule in app.server.url_map.iter_rules():

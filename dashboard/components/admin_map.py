@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -76,7 +77,9 @@ def admin_map_figure(
     lang: str = "th",
     uirevision: str = "admin",
     style: str = DEFAULT_STYLE_URL,
+    *,
     counts: dict[str, int] | None = None,
+    geojson_url: Callable[[str], str] | None = None,
 ) -> dict[str, Any]:
     """Choropleth of the areas in ``fc`` (GeoJSON FeatureCollection from geodata), names on
     hover, as a plotly figure dict (``data``, ``layout``). Without ``counts`` the fill says
@@ -85,7 +88,12 @@ def admin_map_figure(
 
     A plain dict, not a ``go.Figure``: plotly's objects deep-copy every GeoJSON coordinate on
     the way in and again on the way out (~0.2 s for the country's provinces); here the outlines
-    are shared with ``fc``, which must not be changed afterwards."""
+    are shared with ``fc``, which must not be changed afterwards.
+
+    With ``geojson_url`` (legend key → URL) each trace names its outlines by URL instead of
+    carrying them: the browser fetches each once and keeps it (plotly caches it by URL for the
+    page, the HTTP cache across pages), and the figure is a fraction of the bytes. Without it
+    the outlines are inline (an exported HTML map must stand alone)."""
     name_key = "name_th" if lang == "th" else "name_en"
     other_key = "name_en" if lang == "th" else "name_th"
     zs, zmin, zmax = count_z(fc, counts)
@@ -129,7 +137,11 @@ def admin_map_figure(
                 + "</extra>"
             ),
         )
-        admin["geojson"] = {"type": "FeatureCollection", "features": feats}
+        admin["geojson"] = (
+            geojson_url(label_key)
+            if geojson_url is not None
+            else {"type": "FeatureCollection", "features": feats}
+        )
         data.append(admin)
     center, zoom = view_for_bounds(*_bounds(fc))
     layout = {

@@ -12,13 +12,14 @@ the data traces (``dash.Patch``), so zoom, pan and selection stay where the user
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 import dash
 from dash import Input, Output, Patch, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import data, ids
+from dashboard import data, ids, mapstyle
 from dashboard.auth.guard import current_viewer, in_guarded_request
 from dashboard.auth.policy import secure_callback
 from dashboard.board import section
@@ -523,7 +524,10 @@ def _render(
             patch["layout"]["map"]["center"] = {"lon": fly[0], "lat": fly[1]}
             patch["layout"]["map"]["zoom"] = zoom
         return patch, dash.no_update
-    fig = admin_map_figure(fc, lang, uirevision=key, style=style_url(), counts=counts)
+    fig = admin_map_figure(
+        fc, lang, uirevision=key, style=style_url(), counts=counts,
+        geojson_url=partial(mapstyle.outline_url, level, q.area),
+    )  # fmt: skip
     for admin in fig["data"]:
         admin["visible"] = q.shows("boundaries")
     fig["data"].extend(slots.values())
