@@ -178,6 +178,16 @@ class AdminLayer:
     def __init__(self, fc: dict[str, Any]) -> None:
         self.fc = fc
         self._files: dict[str, OutlineFile] | None = None
+        self._bounds: Bbox | None = None
+
+    @property
+    def bounds(self) -> Bbox:
+        """The extent of the areas (min lon, min lat, max lon, max lat), computed once."""
+        if self._bounds is None:
+            from dashboard.components.admin_map import _bounds
+
+            self._bounds = _bounds(self.fc)
+        return self._bounds
 
     def files(self) -> dict[str, OutlineFile]:
         """One GeoJSON file per outline trace (legend key → file), encoded once."""
@@ -422,6 +432,7 @@ def admin_feature(code: str) -> dict[str, Any] | None:
     return next((f for f in fc.get("features", []) if f["id"] == code), None)
 
 
+@ttl_cache(300)
 def area_bounds(area: str) -> Bbox:
     """The bounding box of an admin area (from its outline), for viewport queries."""
     from dashboard.components.admin_map import _bounds
@@ -448,7 +459,7 @@ def place_name(lon: float, lat: float, lang: str) -> str:
 
 def clear_caches() -> None:
     """Forget cached reference data (after a reload, or between tests)."""
-    for fn in (admin_layer, provinces, data_sources, place_name):
+    for fn in (admin_layer, area_bounds, provinces, data_sources, place_name):
         fn.cache_clear()  # type: ignore[attr-defined]
     _shared.clear()
 

@@ -62,7 +62,7 @@ def areas(level: str, prefix: str, group: str) -> Response:
         resp = Response(status=304)
     elif "gzip" in request.accept_encodings:
         if f.gz is None:
-            f.gz = gzip.compress(f.raw, 9)
+            f.gz = gzip.compress(f.raw, 6)
         resp = Response(f.gz, mimetype="application/json")
         resp.headers["Content-Encoding"] = "gzip"
     else:

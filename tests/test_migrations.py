@@ -68,8 +68,10 @@ def test_spatial_and_geography_indexes_exist(engine: Engine) -> None:
             text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname='public'")
         )
         by_name = dict(defs.all())
-    for table in ("lodging_site", "venue", "tip", "unit_position"):
+    for table in ("lodging_site", "venue", "unit_position"):
         assert "USING gist (geom)" in by_name[f"{table}_geom_gist"]
+    # tip is asked for a place and a time window together (migration 0013)
+    assert "USING gist (geom, reported_at)" in by_name["tip_geom_gist"]
     for table in ("lodging_site", "venue", "unit_position"):
         assert "geography" in by_name[f"{table}_geog_gist"]
     # tip takes bulk loads: no geography index (migration 0006); radius queries prefilter on geom

@@ -24,7 +24,7 @@ from dashboard.auth.guard import current_viewer, in_guarded_request
 from dashboard.auth.policy import secure_callback
 from dashboard.board import section
 from dashboard.components import filters, mapfig
-from dashboard.components.admin_map import _bounds, admin_map_figure, count_z, groups
+from dashboard.components.admin_map import admin_map_figure, count_z, groups
 from dashboard.components.basemap import style_url
 from dashboard.components.layers import VENUE_COLOURS, heat_trace, hotspot_trace, unit_trace
 from dashboard.components.nearby import circle_traces
@@ -337,15 +337,18 @@ def _shown_level(q: filters.MapQuery) -> tuple[str, str]:
     return q.level, ""
 
 
-def _viewport(view: Any, key: str, fc: dict[str, Any]) -> tuple[float, float, float, float]:
-    """The bbox data is fetched for: the user's viewport (padded) for this map, else the area."""
+def _viewport(
+    view: Any, key: str, bounds: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """The bbox data is fetched for: the user's viewport (padded) for this map, else the
+    area's ``bounds``."""
     box = view.get("bbox") if isinstance(view, dict) and view.get("key") == key else None
     try:
         x0, y0, x1, y1 = (float(v) for v in box)  # type: ignore[union-attr]
     except (TypeError, ValueError):
-        x0, y0, x1, y1 = _bounds(fc)
+        x0, y0, x1, y1 = bounds
     if not (x0 < x1 and y0 < y1):
-        x0, y0, x1, y1 = _bounds(fc)
+        x0, y0, x1, y1 = bounds
     dx, dy = (x1 - x0) * VIEW_PAD, (y1 - y0) * VIEW_PAD
     return (max(-180, x0 - dx), max(-85, y0 - dy), min(180, x1 + dx), min(85, y1 + dy))
 
@@ -490,8 +493,9 @@ def _render(
     sel: Any, coloc: Any, drawn: Any, view: Any,
 ) -> tuple[Any, Any]:  # fmt: skip
     """(figure or patch, map key)."""
-    fc = data.admin_geojson(level, q.area)
-    bbox = _viewport(view, key, fc)
+    layer = data.admin_layer(level, q.area)
+    fc = layer.fc
+    bbox = _viewport(view, key, layer.bounds)
     trigger = dash.ctx.triggered_id
     drawn_here = drawn == f"{key}:{lang}" and trigger != "lang"
     # a pan or zoom changes only what depends on the viewport: the rest stays untouched, so
@@ -526,7 +530,7 @@ def _render(
         return patch, dash.no_update
     fig = admin_map_figure(
         fc, lang, uirevision=key, style=style_url(), counts=counts,
-        geojson_url=partial(mapstyle.outline_url, level, q.area),
+        geojson_url=partial(mapstyle.outline_url, level, q.area), bounds=layer.bounds,
     )  # fmt: skip
     for admin in fig["data"]:
         admin["visible"] = q.shows("boundaries")
