@@ -11,6 +11,9 @@ near AS (
            degrees(ST_Azimuth(p.g, t.geom)) AS bearing
     FROM tip t, p
     WHERE t.geom && ST_Expand(p.g, :deg)
+      -- the place and the window in one scan of tip_geom_gist (geom, reported_at as a range)
+      AND tstzrange(t.reported_at, t.reported_at, '[]')
+          && tstzrange(CAST(:since AS timestamptz), NULL, '[)')
       AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
       -- @include tip_filter
 )
