@@ -11,10 +11,11 @@ near AS (
            degrees(ST_Azimuth(p.g, t.geom)) AS bearing
     FROM tip t, p
     WHERE t.geom && ST_Expand(p.g, :deg)
-      -- the place and the window in one scan of tip_geom_gist (geom, reported_at as a range)
+      -- reported_at >= :since (none when NULL), written as ranges so that the place and the
+      -- window are one scan of tip_geom_gist (geom, reported_at as a range); a plain
+      -- condition on reported_at made the planner also scan the time index (40 ms)
       AND tstzrange(t.reported_at, t.reported_at, '[]')
           && tstzrange(CAST(:since AS timestamptz), NULL, '[)')
-      AND (CAST(:since AS timestamptz) IS NULL OR t.reported_at >= :since)
       -- @include tip_filter
 )
 SELECT near.*, count(*) OVER () AS n_total FROM near WHERE metres <= :radius_m
