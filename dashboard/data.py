@@ -454,7 +454,16 @@ def place_name(lon: float, lat: float, lang: str) -> str:
     name the same hexagon centres answer after answer)."""
     areas = {a.level: a for a in queries.admin_areas_at(bind(), lon, lat)}
     parts = [areas[lv] for lv in ("subdistrict", "district") if lv in areas]
-    return ", ".join(a.name_th if lang == "th" else a.name_en for a in parts) or "–"
+    if parts:
+        return ", ".join(a.name_th if lang == "th" else a.name_en for a in parts)
+    # a hexagon centre on the river, the sea or between outlines: the nearest areas, said so
+    near = list({a.code: a for a in queries.admin_areas_near(bind(), lon, lat)}.values())
+    if not near:
+        return "–"
+    from dashboard.i18n import t
+
+    names = ", ".join(a.name_th if lang == "th" else a.name_en for a in near)
+    return t("near_place", lang).format(place=names)
 
 
 def clear_caches() -> None:

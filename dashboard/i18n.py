@@ -152,6 +152,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "w_all": {"th": "ทั้งหมด", "en": "All"},
     "tip_heat": {"th": "ความหนาแน่นแจ้งเหตุ", "en": "Tip density"},
     "tips_here": {"th": "แจ้งเหตุในช่องนี้", "en": "tips in this cell"},
+    "near_place": {"th": "ใกล้ {place}", "en": "near {place}"},
     "demo_banner": {
         "th": "ข้อมูลสาธิตสังเคราะห์ ไม่ใช่ข้อมูลจริง",
         "en": "Synthetic demo data: generated, not real",

@@ -137,6 +137,17 @@ def admin_areas_at(bind: Bind, lon: float, lat: float) -> list[AdminArea]:
     return [AdminArea(r.level, r.code, r.name_th, r.name_en, r.approximate) for r in rows]
 
 
+def admin_areas_near(bind: Bind, lon: float, lat: float, max_deg: float = 0.03) -> list[AdminArea]:
+    """For a point no outline contains: the nearest subdistrict and the nearest district
+    within ``max_deg`` degrees, in that order (either missing when there is none)."""
+    with connect(bind) as conn:
+        rows = conn.execute(
+            sql("admin_area_near_point"),
+            {"lon": float(lon), "lat": float(lat), "max_deg": float(max_deg)},
+        ).all()
+    return [AdminArea(r.level, r.code, r.name_th, r.name_en, r.approximate) for r in rows]
+
+
 def provinces(bind: Bind) -> list[AdminArea]:
     """All provinces, in Thai alphabetical order."""
     with connect(bind) as conn:

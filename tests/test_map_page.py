@@ -346,3 +346,18 @@ def test_admin_outlines_are_fetched_once_by_url(
                 "/map/areas/district/1x/outline_reference.geojson",
                 "/map/areas/district/10/outline_secret.geojson"):  # fmt: skip
         assert field.get(bad).status_code == 404, bad
+
+
+def test_hotspot_place_names_say_near_when_no_outline_holds_the_centre(
+    app_on_conn: dash.Dash,
+) -> None:
+    """A ranked hotspot's hexagon centre off the coast is named by the nearest areas, said so
+    in the page's language (it was "–")."""
+    from dashboard import data
+
+    with app_on_conn.server.app_context():
+        data.clear_caches()
+        assert data.place_name(100.44, 13.48, "en") == "near Tha Kham, Bang Khun Thian"
+        assert data.place_name(100.44, 13.48, "th").startswith("ใกล้ ")
+        assert data.place_name(100.4913, 13.75, "en").endswith("Phra Nakhon")
+        assert data.place_name(101.0, 12.0, "en") == "–"

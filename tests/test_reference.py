@@ -118,3 +118,13 @@ def test_forced_reload_keeps_counts(conn: Connection, settings: Settings) -> Non
     assert not report.skipped
     assert report.counts["districts"] == 928
     assert report.counts["places"] == _count(conn, "SELECT count(*) FROM place")
+
+
+def test_a_point_in_the_sea_is_named_by_the_nearest_areas(conn: Connection) -> None:
+    """A hotspot hexagon's centre off Bang Khun Thian's coast lies in no outline; the nearest
+    subdistrict and district name it (within about 3 km), and nothing is near the open sea."""
+    off_coast = (100.44, 13.48)
+    assert queries.admin_areas_at(conn, *off_coast) == []
+    near = queries.admin_areas_near(conn, *off_coast)
+    assert [(a.level, a.code) for a in near] == [("subdistrict", "102105"), ("district", "1021")]
+    assert queries.admin_areas_near(conn, 101.0, 12.0) == []  # the middle of the Gulf
