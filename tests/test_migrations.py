@@ -72,6 +72,8 @@ def test_spatial_and_geography_indexes_exist(engine: Engine) -> None:
         assert "USING gist (geom)" in by_name[f"{table}_geom_gist"]
     # tip is asked for a place and a time window together (migration 0013)
     assert "USING gist (geom, tstzrange(reported_at, reported_at" in by_name["tip_geom_gist"]
+    # the venue list's order, read from an index (migration 0014)
+    assert "(sensitivity DESC, name_th, id)" in by_name["venue_rank_idx"]
     for table in ("lodging_site", "venue", "unit_position"):
         assert "geography" in by_name[f"{table}_geog_gist"]
     # tip takes bulk loads: no geography index (migration 0006); radius queries prefilter on geom
