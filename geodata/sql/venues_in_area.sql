@@ -9,9 +9,8 @@
 SELECT v.id, v.name_th, v.name_en, v.category, v.sensitivity, ST_X(v.geom) AS lon,
        ST_Y(v.geom) AS lat, v.subdistrict_code
 FROM venue v
-WHERE (:prefix = ''
-       OR (v.subdistrict_code >= :prefix AND v.subdistrict_code < (:prefix || 'z')
-           AND v.subdistrict_code LIKE :prefix || '%')
+WHERE (:prefix = '' OR (v.subdistrict_code >= :prefix AND v.subdistrict_code < (:prefix || 'z')
+                         AND v.subdistrict_code LIKE :prefix || '%')
        OR (v.district_code >= :prefix AND v.district_code < (:prefix || 'z')
            AND v.district_code LIKE :prefix || '%'))
 ORDER BY v.sensitivity DESC, v.name_th, v.id
