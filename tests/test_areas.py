@@ -345,3 +345,37 @@ def test_queries_use_the_indexes(conn: Connection) -> None:
         )
         assert "Seq Scan on tip" not in plan, plan
         assert "tip_" in plan, plan  # one of tip's indexes
+
+
+@pytest.mark.parametrize("code", ["10", "1001", "100101"])
+def test_summary_tips_equal_a_count_of_the_tips(
+    conn: Connection, area_data: None, code: str
+) -> None:
+    """A province or a district reads tip_area_day, a subdistrict counts its tips: either way
+    the per-category and per-day numbers are those of the tips themselves, for windows that
+    cut Bangkok days at both ends and for none."""
+    windows = [
+        (None, None),
+        (SINCE, NOW + dt.timedelta(hours=1)),
+        (NOW - dt.timedelta(hours=20), NOW),
+        (NOW - dt.timedelta(days=1, hours=3), NOW + dt.timedelta(minutes=1)),
+    ]
+    for since, until in windows:
+        got = areas.area_summary(conn, COMMAND, area_code=code, since=since, until=until)["tips"]
+        rows = conn.execute(
+            text(
+                "SELECT category, (reported_at AT TIME ZONE 'Asia/Bangkok')::date AS day "
+                "FROM tip WHERE (subdistrict_code LIKE :p || '%' OR district_code LIKE :p || '%')"
+                " AND (CAST(:s AS timestamptz) IS NULL OR reported_at >= :s)"
+                " AND (CAST(:u AS timestamptz) IS NULL OR reported_at < :u)"
+            ),
+            {"p": code, "s": since, "u": until},
+        ).all()
+        cats: dict[str, int] = {}
+        days: dict[dt.date, int] = {}
+        for r in rows:
+            cats[r.category] = cats.get(r.category, 0) + 1
+            days[r.day] = days.get(r.day, 0) + 1
+        assert got["total"] == len(rows), (code, since, until)
+        assert {c["category"]: c["n"] for c in got["by_category"]} == cats
+        assert [(d["day"], d["n"]) for d in got["by_day"]] == sorted(days.items())
