@@ -18,6 +18,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "subdistrict": {"th": "ตำบล/แขวง", "en": "Subdistrict"},
     "all_thailand": {"th": "ทั้งประเทศ", "en": "All Thailand"},
     "count": {"th": "จำนวน", "en": "Count"},
+    "hotspot_tips": {"th": "แจ้งเหตุ (ช่อง / รวมรอบข้าง)", "en": "Tips (cell / with neighbours)"},
     "outline_official": {"th": "ขอบเขตทางการ (OCHA/RTSD)", "en": "Official boundary (OCHA/RTSD)"},
     "outline_reference": {
         "th": "ขอบเขต geoBoundaries (ย่อส่วน)",

@@ -40,6 +40,7 @@ class Hotspot:
     confidence: int  # 99, 95, 90 for hot; -99, -95, -90 for cold; 0 not significant
     lon: float
     lat: float
+    around: int = 0  # tips in the cell and its neighbours (what the z-score weighs)
 
     @property
     def km2(self) -> float:
@@ -112,7 +113,7 @@ def gi_star(
     for i in order.tolist():
         c, zi = int(cells[i]), float(z[i])
         lon, lat = _centre(c)
-        out.append(Hotspot(h3i.int_to_str(c), int(x[i]), zi, _class(zi), lon, lat))
+        out.append(Hotspot(h3i.int_to_str(c), int(x[i]), zi, _class(zi), lon, lat, int(local[i])))
     return out
 
 

@@ -8,6 +8,7 @@ The database is ``--db-url``, else ``SITAWARE_TEST_DATABASE_URL``, else database
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,11 @@ def engine(test_db_url: str, settings: Settings) -> Iterator[Engine]:
     packages.fetch(settings, echo=False)
     load.load_reference(eng, settings)
     yield eng
+    # the app's background warm-up (dashboard.app._warm) may still hold a connection in a short
+    # run: let it finish, or its connection is garbage-collected open at exit (ResourceWarning)
+    for thread in threading.enumerate():
+        if thread.name == "sitaware-warm":
+            thread.join(timeout=60)
     eng.dispose()
 
 

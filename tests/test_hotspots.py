@@ -31,6 +31,8 @@ def test_cluster_is_hot_and_noise_is_not() -> None:
     spots = hotspots.gi_star({c: n for c, n in counts.items() if n})
     top = spots[0]
     assert top.cell in h3.grid_disk(centre, 1) and top.confidence == 99
+    # what the z-score weighs: the tips of the cell and of its six neighbours
+    assert top.around == sum(counts.get(c, 0) for c in h3.grid_disk(top.cell, 1)) > top.n
     far = [h for h in spots if h3.grid_distance(h.cell, centre) >= 5]
     assert all(h.confidence <= 0 for h in far)
     assert sorted(h.z for h in spots) == sorted(h.z for h in spots)  # well-formed

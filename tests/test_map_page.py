@@ -6,6 +6,7 @@ toast for priority tips near sensitive venues."""
 from __future__ import annotations
 
 import gzip
+import re
 from typing import Any
 
 import dash
@@ -313,6 +314,10 @@ def test_hotspot_list_says_its_hexagon_size(
                 {"home-query": {"window": "30d"}, "lang": "en"})  # fmt: skip
     note = str(out["home-hotspots"]["children"][1])
     assert "H3 hexagons of about 253 km²" in note  # the whole country: resolution 5
+    # each row gives the cell's own tips and those of its neighbourhood (what Gi* weighs)
+    table = str(out["home-hotspots"]["children"])
+    assert "Tips (cell / with neighbours)" in table
+    assert re.search(r"'\d[\d,]* / \d[\d,]*'", table), table[:400]
 
 
 def test_admin_outlines_are_fetched_once_by_url(

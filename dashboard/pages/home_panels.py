@@ -783,14 +783,14 @@ def render_hotspots(raw: Any, lang: str, _marker: Any = None, _drawn: Any = None
         return [*children, html.P(t("hotspots_none", lang))]
     head = html.Tr(
         [html.Th(t("rank", lang)), html.Th(t("place", lang)),
-         html.Th(t("count", lang), className="num"), html.Th("z", className="num")]
+         html.Th(t("hotspot_tips", lang), className="num"), html.Th("z", className="num")]
     )  # fmt: skip
     body = [
         html.Tr(
             [
                 html.Td(str(i + 1), className="num"),
                 html.Td(data.place_name(h.lon, h.lat, lang)),
-                html.Td(f"{h.n:,}", className="num"),
+                html.Td(f"{h.n:,} / {h.around:,}", className="num"),
                 html.Td(f"{h.z:.1f} ({h.confidence}%)", className="num"),
             ]
         )
