@@ -18,7 +18,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "subdistrict": {"th": "ตำบล/แขวง", "en": "Subdistrict"},
     "all_thailand": {"th": "ทั้งประเทศ", "en": "All Thailand"},
     "count": {"th": "จำนวน", "en": "Count"},
-    "hotspot_tips": {"th": "แจ้งเหตุ (ช่อง / รวมรอบข้าง)", "en": "Tips (cell / with neighbours)"},
+    "hotspot_tips": {"th": "แจ้งเหตุ ช่อง / รอบ", "en": "Tips: cell / around"},
     "outline_official": {"th": "ขอบเขตทางการ (OCHA/RTSD)", "en": "Official boundary (OCHA/RTSD)"},
     "outline_reference": {
         "th": "ขอบเขต geoBoundaries (ย่อส่วน)",
@@ -80,8 +80,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No significant hotspot in this time window",
     },
     "hotspots_note": {
-        "th": "เซลล์หกเหลี่ยม H3 ขนาดราว {km2} ตร.กม. · ระดับความเชื่อมั่น 90/95/99%",
-        "en": "H3 hexagons of about {km2} km² · confidence 90/95/99 %",
+        "th": "เซลล์หกเหลี่ยม H3 ขนาดราว {km2} ตร.กม. · ระดับความเชื่อมั่น 90/95/99% · "
+        "แจ้งเหตุในเซลล์ / รวมหกเซลล์รอบข้าง",
+        "en": "H3 hexagons of about {km2} km² · confidence 90/95/99 % · tips in the hexagon / "
+        "with its six neighbours",
     },
     "rank": {"th": "ลำดับ", "en": "Rank"},
     "place": {"th": "พื้นที่", "en": "Area"},

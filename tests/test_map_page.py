@@ -316,7 +316,7 @@ def test_hotspot_list_says_its_hexagon_size(
     assert "H3 hexagons of about 253 km²" in note  # the whole country: resolution 5
     # each row gives the cell's own tips and those of its neighbourhood (what Gi* weighs)
     table = str(out["home-hotspots"]["children"])
-    assert "Tips (cell / with neighbours)" in table
+    assert "Tips: cell / around" in table
     assert re.search(r"'\d[\d,]* / \d[\d,]*'", table), table[:400]
 
 
