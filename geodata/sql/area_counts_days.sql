@@ -12,6 +12,7 @@
 --   :statuses, :grades text[] (fragment tip_filter: status and source grade; empty = all)
 -- Area by code: `code >= :prefix AND code < :prefix || 'z'` lets the btree indexes serve the
 -- prefix (LIKE alone cannot under this database's collation); LIKE keeps it exact.
+-- Whole days: fragment area_day_filter.
 -- Columns: code, n
 WITH parts AS (
     SELECT a.code, a.n
@@ -20,11 +21,7 @@ WITH parts AS (
       AND a.code >= :prefix AND a.code < (:prefix || 'z') AND a.code LIKE :prefix || '%'
       AND length(a.code) = :len
       AND a.day >= :d1 AND a.day < :d2
-      AND (cardinality(CAST(:categories AS text[])) = 0
-           OR a.category = ANY(CAST(:categories AS text[])))
-      AND (cardinality(CAST(:statuses AS text[])) = 0
-           OR a.status = ANY(CAST(:statuses AS text[])))
-      AND (cardinality(CAST(:grades AS text[])) = 0 OR a.grade = ANY(CAST(:grades AS text[])))
+      -- @include area_day_filter
     UNION ALL
     SELECT c.code, 1
     FROM (

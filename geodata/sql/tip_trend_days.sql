@@ -10,18 +10,14 @@
 --   :h0, :h1, :t0, :t1 timestamptz (or NULL): the partial days [h0, h1) and [t0, t1) from tip
 --   :categories text[] of categories to keep (empty = all)
 --   :statuses, :grades text[] (fragment tip_filter: status and source grade; empty = all)
--- Raw spans: area and window fragment tip_area_window.
+-- Whole days: fragment area_day_filter; raw spans: area and window fragment tip_area_window.
 -- Columns: day (date), category, n
 WITH parts AS (
     SELECT a.day, a.category, a.n
     FROM tip_area_day a
     WHERE a.lvl = :lvl AND (:prefix = '' OR a.code = :prefix)
       AND a.day >= :d1 AND a.day < :d2
-      AND (cardinality(CAST(:categories AS text[])) = 0
-           OR a.category = ANY(CAST(:categories AS text[])))
-      AND (cardinality(CAST(:statuses AS text[])) = 0
-           OR a.status = ANY(CAST(:statuses AS text[])))
-      AND (cardinality(CAST(:grades AS text[])) = 0 OR a.grade = ANY(CAST(:grades AS text[])))
+      -- @include area_day_filter
     UNION ALL
     SELECT (t.reported_at AT TIME ZONE 'Asia/Bangkok')::date, t.category, 1
     FROM tip t
