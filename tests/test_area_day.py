@@ -5,23 +5,18 @@ give exactly the raw statements' answers (partial days at the window's ends incl
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-import psycopg
 import pytest
 from sqlalchemy import Connection, Engine, text
 
-from geodata import areas, localdb, migrate, tipfilter, tips
-from geodata.db import make_engine
+from geodata import areas, migrate, tipfilter, tips
 from geodata.load import BatchMeta, load_batch
 from geodata.queries import sql
 from geodata.roles import Viewer
+from tests.dbtools import migration, scratch_database
 
-ROOT = Path(__file__).resolve().parent.parent
 FIELD = Viewer.for_role("f", "field")
 BKK = dt.timezone(dt.timedelta(hours=7))
 # A past year no other test writes into
@@ -43,16 +38,7 @@ STATUSES = ["new", "รอรับเรื่อง", "closed"]
 RELIABILITY = [None, "A1", "B2", "F6"]
 
 
-def _migration() -> ModuleType:
-    path = ROOT / "geodata/migrations/versions/0012_tip_area_day.py"
-    spec = importlib.util.spec_from_file_location("m0012", path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-M0012 = _migration()
+M0012 = migration("0012_tip_area_day.py")
 DIRECT = M0012._deltas(f"SELECT {M0012._COLUMNS}, 1 AS d FROM tip")
 KEPT = "SELECT lvl, code, day, category, status, grade, n FROM tip_area_day"
 
@@ -345,20 +331,11 @@ def _keys(conn: Connection, lvl: int, code: str, day: dt.date) -> int:
 
 # --- the migration's back-fill -----------------------------------------------------------
 
-SCRATCH = "sitaware_test_area_day"
-
 
 @pytest.fixture
 def scratch_engine(server_admin_url: str) -> Iterator[Engine]:
-    libpq = server_admin_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(libpq, autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
-    localdb.ensure_database(server_admin_url, SCRATCH)
-    eng = make_engine(server_admin_url.rsplit("/", 1)[0] + "/" + SCRATCH)
-    yield eng
-    eng.dispose()
-    with psycopg.connect(libpq, autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
+    with scratch_database(server_admin_url, "sitaware_test_area_day") as eng:
+        yield eng
 
 
 def test_migration_fills_the_table_from_existing_tips(scratch_engine: Engine) -> None:

@@ -5,9 +5,6 @@ clusters; the role checks."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,26 +14,20 @@ from geodata import tips
 from geodata.errors import ForbiddenError
 from geodata.load import BatchMeta, load_batch
 from geodata.roles import Viewer
+from tests.dbtools import migration
 
-ROOT = Path(__file__).resolve().parent.parent
 FIELD = Viewer.for_role("f", "field")
 BKK = dt.timezone(dt.timedelta(hours=7))
 # A corner of the sea and a past year that no other test writes into
 T0 = dt.datetime(2001, 3, 14, 9, 30, tzinfo=BKK)
 
 
-def _migration() -> ModuleType:
-    path = ROOT / "geodata/migrations/versions/0010_tip_cell.py"
-    spec = importlib.util.spec_from_file_location("m0010", path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+M0010 = migration("0010_tip_cell.py")
 
 
 def _mismatches(conn: Connection) -> int:
     """Rows that differ between tip_cell and the same counts computed from tip."""
-    direct = _migration()._deltas("SELECT geom, reported_at, category, 1 AS d FROM tip")
+    direct = M0010._deltas("SELECT geom, reported_at, category, 1 AS d FROM tip")
     kept = "SELECT lvl, period, start, cx, cy, category, n FROM tip_cell"
     return int(
         conn.execute(

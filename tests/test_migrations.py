@@ -4,28 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from sqlalchemy import Connection, Engine, inspect, text
 
-from geodata import localdb, migrate
-from geodata.db import make_engine
+from geodata import migrate
 from geodata.models import Base
-
-SCRATCH = "sitaware_test_migrations"
+from tests.dbtools import scratch_database
 
 
 @pytest.fixture
 def scratch_engine(server_admin_url: str) -> Iterator[Engine]:
-    libpq = server_admin_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(libpq, autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
-    localdb.ensure_database(server_admin_url, SCRATCH)
-    eng = make_engine(server_admin_url.rsplit("/", 1)[0] + "/" + SCRATCH)
-    yield eng
-    eng.dispose()
-    with psycopg.connect(libpq, autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
+    with scratch_database(server_admin_url, "sitaware_test_migrations") as eng:
+        yield eng
 
 
 def _tables(engine: Engine) -> set[str]:
