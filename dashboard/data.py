@@ -173,7 +173,7 @@ class OutlineFile:
 
 class AdminLayer:
     """The admin areas of one level under a prefix: the FeatureCollection the figures are
-    built from, and the same outlines as files per outline source (``outline_files``)."""
+    built from, and the same outlines as files per outline source (``files``)."""
 
     def __init__(self, fc: dict[str, Any]) -> None:
         self.fc = fc

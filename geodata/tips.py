@@ -83,10 +83,15 @@ def area_day_window(since: dt.datetime | None, until: dt.datetime | None) -> dic
     }
 
 
-def _by_day(prefix: str) -> dict[str, Any] | None:
-    """``{"lvl": level}`` when ``tip_area_day`` serves the area ``prefix``, else None."""
-    lvl = AREA_DAY_LEVELS.get(len(prefix))
-    return None if lvl is None else {"lvl": lvl}
+def _by_area(
+    name: str, params: dict[str, Any], since: dt.datetime | None, until: dt.datetime | None
+) -> tuple[str, dict[str, Any]]:
+    """The statement ``name`` counting tips, or ``name_days`` reading ``tip_area_day`` where
+    that serves the area ``params["prefix"]``, with the parameters it takes (exact both ways)."""
+    lvl = AREA_DAY_LEVELS.get(len(params["prefix"]))
+    if lvl is None:
+        return name, params
+    return f"{name}_days", {**params, "lvl": lvl, **area_day_window(since, until)}
 
 
 def tip_counts(
@@ -105,11 +110,9 @@ def tip_counts(
     The whole country, a province or a district reads whole Bangkok days from
     ``tip_area_day`` and the partial days at the window's ends from ``tip`` (exact)."""
     _require(viewer, Cap.TIPS_AGGREGATE)
-    params = _selection(area, since, until, categories, statuses, grades)
-    stmt = "tip_counts"
-    level = _by_day(params["prefix"])
-    if level is not None:
-        stmt, params = "tip_counts_days", {**params, **level, **area_day_window(since, until)}
+    stmt, params = _by_area(
+        "tip_counts", _selection(area, since, until, categories, statuses, grades), since, until
+    )
     with connect(bind) as conn:
         rows = conn.execute(sql(stmt), params).all()
     return [(str(r.category), int(r.n)) for r in rows]
@@ -127,12 +130,12 @@ def tip_status_counts(
     first: the choices of a status filter. The whole country, a province or a district reads
     whole Bangkok days from ``tip_area_day`` (exact, as ``tip_counts``)."""
     _require(viewer, Cap.TIPS_AGGREGATE)
-    params: dict[str, Any] = {"prefix": _check_prefix(area), "since": since, "until": until}
-    stmt = "tip_status_counts"
-    level = _by_day(params["prefix"])
-    if level is not None:
-        stmt = "tip_status_counts_days"
-        params = {**params, **level, **area_day_window(since, until)}
+    stmt, params = _by_area(
+        "tip_status_counts",
+        {"prefix": _check_prefix(area), "since": since, "until": until},
+        since,
+        until,
+    )
     with connect(bind) as conn:
         rows = conn.execute(sql(stmt), params).all()
     return [(str(r.status), int(r.n)) for r in rows]
@@ -562,11 +565,9 @@ def tip_trend(
     province or a district reads whole Bangkok days from ``tip_area_day`` (exact, as
     ``tip_counts``)."""
     _require(viewer, Cap.TIPS_AGGREGATE)
-    params = _selection(area, since, until, categories, statuses, grades)
-    stmt = "tip_trend"
-    level = _by_day(params["prefix"])
-    if level is not None:
-        stmt, params = "tip_trend_days", {**params, **level, **area_day_window(since, until)}
+    stmt, params = _by_area(
+        "tip_trend", _selection(area, since, until, categories, statuses, grades), since, until
+    )
     with connect(bind) as conn:
         rows = conn.execute(sql(stmt), params).all()
     return [(r.day, str(r.category), int(r.n)) for r in rows]
