@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from pathlib import Path
 from typing import Any
 
 import dash
@@ -14,6 +15,8 @@ import pytest
 from sqlalchemy import Connection, text
 
 from tests.web import callback_key, insert_tip, login, make_user, post_callback
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PHRA_NAKHON = "1001"
 LASSO = [[100.48, 13.74], [100.51, 13.74], [100.51, 13.77], [100.48, 13.77]]
@@ -247,10 +250,14 @@ def test_pan_refetches_the_viewport_and_remembers_it(
     assert all(op["location"][0] == "data" for op in ops)  # the view is the user's own
     # only the traces that follow the viewport are replaced: nothing else for plotly to redraw
     from dashboard.components.mapfig import SLOTS
-    from dashboard.pages.home import VIEWPORT_SLOTS
+    from dashboard.pages.home import query_of, viewport_slots
 
     n_admin = len(first["home-map"]["figure"]["data"]) - len(SLOTS)
-    assert {op["location"][1] for op in ops} == {n_admin + SLOTS.index(s) for s in VIEWPORT_SLOTS}
+    refilled = viewport_slots(query_of(query))
+    # the default layers: heat and venues follow the viewport; lodging is off, so its two
+    # slots (drawn empty) are not sent again
+    assert refilled == {"heat", "venue_clusters", "venues"}
+    assert {op["location"][1] for op in ops} == {n_admin + SLOTS.index(s) for s in refilled}
     assert all(len(op["location"]) == 2 for op in ops)  # whole traces, no admin "z" or "visible"
     heat = [op["params"]["value"] for op in ops
             if isinstance(op["params"].get("value"), dict)
@@ -264,14 +271,22 @@ def test_pan_refetches_the_viewport_and_remembers_it(
 
 def test_only_pans_and_zooms_reach_the_server(app_on_conn: dash.Dash) -> None:
     """plotly's own relayouts (autosize at the first drawing, legend clicks) stay in the
-    browser: the map's relayoutData feeds one clientside filter and no server callback."""
+    browser: nothing listens to the map's relayoutData. A person's move reaches the server
+    through ``home-moved``, which the page's script writes at MapLibre's end of the move."""
     fed = [
-        (key, entry)
+        key
         for key, entry in app_on_conn.callback_map.items()
         if any(i["id"] == "home-map" and i["property"] == "relayoutData" for i in entry["inputs"])
     ]
-    assert len(fed) == 1 and "callback" not in fed[0][1]  # clientside
-    assert fed[0][0] == "home-moved.data"
+    assert fed == []
+    moved = [
+        key
+        for key, entry in app_on_conn.callback_map.items()
+        if any(i["id"] == "home-moved" for i in entry["inputs"])
+    ]
+    assert len(moved) == 1 and moved[0].startswith("..home-map.figure")
+    script = (ROOT / "dashboard" / "assets" / "sitaware-map.js").read_text(encoding="utf-8")
+    assert 'set_props("home-moved"' in script and 'on("moveend"' in script
 
 
 def test_a_move_while_another_map_is_on_its_way_draws_that_map(

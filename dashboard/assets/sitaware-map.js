@@ -11,6 +11,13 @@
       return;
     }
     sub.map.__sitawareClick = true;
+    // Labels (cluster counts) appear at once instead of cross-fading over 300 ms: every
+    // frame of a fade is a full redraw, and on a machine drawing WebGL on the CPU those
+    // frames hold back the update that follows a pan or zoom. MapLibre takes the
+    // duration only as a constructor option, which plotly does not pass on.
+    if (typeof sub.map._fadeDuration === "number") {
+      sub.map._fadeDuration = 0;
+    }
     sub.map.on("click", function (e) {
       var dc = window.dash_clientside;
       if (dc && dc.set_props) {
@@ -19,6 +26,36 @@
         });
       }
     });
+    // A person's pan or zoom, for the server (home.py: render_map refetches the viewport's
+    // data). Taken from MapLibre's own end of the move rather than from the graph's
+    // relayoutData: that one reaches the page's callbacks through plotly's event, the
+    // graph's props and a clientside filter, each a turn of the page's event loop, and
+    // while the map is drawing on the CPU every turn waits for a frame (~60 ms each).
+    // As plotly does, a move counts when an input event ended it (a drag) or it was a
+    // wheel zoom; moves made by code (a new figure, a fly to a place) do not.
+    var wheeling = false;
+    sub.map.on("wheel", function () {
+      wheeling = true;
+    });
+    sub.map.on("moveend", function (e) {
+      var mine = Boolean(e && e.originalEvent) || wheeling;
+      wheeling = false;
+      var dc = window.dash_clientside;
+      if (mine && dc && dc.set_props) {
+        dc.set_props("home-moved", { data: viewOf(sub.map) });
+      }
+    });
+  }
+  // centre, zoom and corners in the shape of plotly's relayout (home.py: _view_of)
+  function viewOf(map) {
+    var c = map.getCenter();
+    var b = map.getBounds();
+    var w = b.getWest(), e = b.getEast(), n = b.getNorth(), s = b.getSouth();
+    return {
+      "map.center": { lon: c.lng, lat: c.lat },
+      "map.zoom": map.getZoom(),
+      "map._derived": { coordinates: [[w, n], [e, n], [e, s], [w, s]] },
+    };
   }
   window.setInterval(attach, 800);
 })();
@@ -78,8 +115,7 @@
   loop();
 })();
 
-/* The map's relayouts that are a user's pan or zoom (they carry the new zoom), for the server;
-   plotly's own ones (autosize at the first drawing, legend clicks) stay in the browser. */
+/* The page's clientside callbacks (namespace "sitaware"). */
 window.dash_clientside = Object.assign({}, window.dash_clientside);
 window.dash_clientside.sitaware = Object.assign({}, window.dash_clientside.sitaware, {
   // the map page's controls in one store (home.py: query_of parses it on the server)
@@ -103,12 +139,6 @@ window.dash_clientside.sitaware = Object.assign({}, window.dash_clientside.sitaw
   // a drag across the trend chart's days (it carries the x range), for the server
   trendRange: function (relayout) {
     if (relayout && typeof relayout === "object" && "xaxis.range[0]" in relayout) {
-      return relayout;
-    }
-    return window.dash_clientside.no_update;
-  },
-  moved: function (relayout) {
-    if (relayout && typeof relayout === "object" && "map.zoom" in relayout) {
       return relayout;
     }
     return window.dash_clientside.no_update;

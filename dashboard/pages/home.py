@@ -384,8 +384,22 @@ def area_outline(sel: Any, lang: str) -> Any:
     return mapfig.outline(rings, str(name))
 
 
-# the slots whose content follows the viewport (heat cells, venue and lodging points/clusters)
-VIEWPORT_SLOTS = frozenset({"heat", "lodging_clusters", "lodging", "venue_clusters", "venues"})
+# the slots whose content follows the viewport (heat cells, venue and lodging points/clusters),
+# by the layer switch that shows them
+VIEWPORT_SLOTS = {
+    "heat": "heat",
+    "lodging_clusters": "lodging",
+    "lodging": "lodging",
+    "venue_clusters": "venues",
+    "venues": "venues",
+}
+
+
+def viewport_slots(q: filters.MapQuery) -> frozenset[str]:
+    """The slots a pan or zoom refills: those of the layers shown. A hidden layer's slots
+    were drawn empty and stay so; sending them again would still make the map re-read
+    and re-tile an empty source each."""
+    return frozenset(slot for slot, layer in VIEWPORT_SLOTS.items() if q.shows(layer))
 
 
 def data_slots(
@@ -469,7 +483,8 @@ def render_map(  # noqa: PLR0917 - one parameter per input of the callback
 ) -> tuple[Any, ...]:
     """The map: a full figure for a new area, level or language; otherwise only its data
     traces and the admin areas' counts are replaced (the view is left alone). A pan or zoom
-    (the map's ``relayoutData``, passed on by ``home_moved`` in the browser) is remembered
+    (``home-moved``, written by the page's script at the end of a person's move: the view in the
+    shape of plotly's relayout, assets/sitaware-map.js) is remembered
     (centre, zoom, viewport) and refetches the viewport's data in the same round trip."""
     lang, viewer, q = _lang(lang), current_viewer(), query_of(raw)
     level, note_key = _shown_level(q)
@@ -502,7 +517,7 @@ def _render(
     # plotly redraws nothing else
     panned = drawn_here and trigger == ids.HOME_MOVED
     slots = data_slots(viewer, q, lang, bbox=bbox, near=near, sel=sel, coloc=coloc,
-                       only=VIEWPORT_SLOTS if panned else frozenset(mapfig.SLOTS))  # fmt: skip
+                       only=viewport_slots(q) if panned else frozenset(mapfig.SLOTS))  # fmt: skip
     if drawn_here:
         patch = Patch()
         n_admin = len(groups(fc))
@@ -572,7 +587,7 @@ def _derived_bbox(relayout: dict[str, Any]) -> list[float] | None:
 
 def _view_of(relayout: Any, key: str) -> dict[str, Any] | None:
     """Where the user moved the map (centre, zoom and viewport bbox, for this level and area),
-    from plotly's relayout event; None for any other relayout (legend clicks, drawing)."""
+    from a view in the shape of plotly's relayout event; None for anything else."""
     if not isinstance(relayout, dict) or "map.zoom" not in relayout:
         return None
     return {
@@ -581,17 +596,6 @@ def _view_of(relayout: Any, key: str) -> dict[str, Any] | None:
         "zoom": relayout.get("map.zoom"),
         "bbox": _derived_bbox(relayout),
     }
-
-
-# Only a user's pan or zoom reaches the server: plotly also reports its own layout (autosize,
-# at the first drawing) and legend clicks as relayouts, and a request fired by those while the
-# first map is on its way would replace it with a second, identical one.
-dash.clientside_callback(
-    dash.ClientsideFunction(namespace="sitaware", function_name="moved"),
-    Output(ids.HOME_MOVED, "data"),
-    Input(ids.HOME_MAP, "relayoutData"),
-    prevent_initial_call=True,
-)
 
 
 @section(
