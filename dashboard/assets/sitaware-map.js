@@ -7,7 +7,13 @@
     var gd = document.querySelector("#home-map .js-plotly-plot");
     var layout = gd && gd._fullLayout;
     var sub = layout && layout.map && layout.map._subplot;
-    if (!sub || !sub.map || sub.map.__sitawareClick) {
+    if (!sub || !sub.map) {
+      return;
+    }
+    if (!keepsSources) {
+      keepsSources = keepUnchangedSources(sub.map);
+    }
+    if (sub.map.__sitawareClick) {
       return;
     }
     sub.map.__sitawareClick = true;
@@ -45,6 +51,99 @@
         dc.set_props("home-moved", { data: viewOf(sub.map) });
       }
     });
+  }
+  /* plotly gives every GeoJSON source of the map its data again at every update of the
+     figure, changed or not, and MapLibre then re-reads and re-tiles each one in its worker
+     (the admin outlines are the biggest) and redraws the map as each comes back. A pan
+     changes only the viewport's traces, so the rest is skipped here when the new data holds
+     the same features: the same geometry objects (plotly keeps those of the outlines) or
+     the same points, with equal properties. The same collection object given again is
+     never skipped: plotly may have changed it in place (a selection). */
+  var keepsSources = false;
+  // true once MapLibre's GeoJSON source class is wrapped (it needs a map with one source)
+  function keepUnchangedSources(map) {
+    var style = null;
+    try {
+      style = map.isStyleLoaded() ? map.getStyle() : null;
+    } catch (err) {
+      style = null; // not ready yet: the next tick tries again
+    }
+    var ids = Object.keys((style && style.sources) || {});
+    for (var i = 0; i < ids.length; i++) {
+      var src = map.getSource(ids[i]);
+      if (src && src.type === "geojson") {
+        var proto = Object.getPrototypeOf(src);
+        if (!proto.__sitawareKeep && typeof proto.setData === "function") {
+          var setData = proto.setData;
+          proto.setData = function (data) {
+            var prev = this._data && this._data.geojson;
+            if (prev && prev !== data && sameFeatures(prev, data)) {
+              return this;
+            }
+            return setData.apply(this, arguments);
+          };
+          proto.__sitawareKeep = true;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function sameFeatures(a, b) {
+    if (!a || !b || a.type !== "FeatureCollection" || b.type !== "FeatureCollection") {
+      return false;
+    }
+    var fa = a.features, fb = b.features;
+    if (!Array.isArray(fa) || !Array.isArray(fb) || fa.length !== fb.length) {
+      return false;
+    }
+    for (var i = 0; i < fa.length; i++) {
+      var x = fa[i], y = fb[i];
+      if (!x || !y || x === y || x.id !== y.id || !sameGeometry(x.geometry, y.geometry) ||
+          !sameValues(x.properties, y.properties)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  function sameGeometry(g, h) {
+    if (g === h) {
+      return Boolean(g);
+    }
+    if (!g || !h || g.type !== "Point" || h.type !== "Point") {
+      return false; // other shapes: only the very same object is known to be unchanged
+    }
+    return sameValue(g.coordinates, h.coordinates);
+  }
+  function sameValues(p, q) {
+    if (!p || !q) {
+      return p === q;
+    }
+    var kp = Object.keys(p), kq = Object.keys(q);
+    if (kp.length !== kq.length) {
+      return false;
+    }
+    for (var i = 0; i < kp.length; i++) {
+      if (!Object.prototype.hasOwnProperty.call(q, kp[i]) || !sameValue(p[kp[i]], q[kp[i]])) {
+        return false;
+      }
+    }
+    return true;
+  }
+  // primitives, or flat arrays of primitives (a centroid, a point's coordinates)
+  function sameValue(u, v) {
+    if (u === v) {
+      return true;
+    }
+    if (!Array.isArray(u) || !Array.isArray(v) || u.length !== v.length) {
+      return false;
+    }
+    for (var i = 0; i < u.length; i++) {
+      if (u[i] !== v[i] || (u[i] !== null && typeof u[i] === "object")) {
+        return false;
+      }
+    }
+    return true;
   }
   // centre, zoom and corners in the shape of plotly's relayout (home.py: _view_of)
   function viewOf(map) {
