@@ -546,7 +546,8 @@ def main() -> None:
                     f"{r.settled_ms:.0f} ms, {r.bytes_first_view:,} B, wheel "
                     f"{r.wheel_ms:.0f} ms ({r.wheel_moved_ms:.0f} from its end), drag "
                     f"{r.drag_ms:.0f} ms ({r.drag_moved_ms:.0f}); data changed: wheel "
-                    f"{'yes' if r.wheel_changed else 'NO'}, drag {'yes' if r.drag_changed else 'NO'}"
+                    f"{'yes' if r.wheel_changed else 'NO'}, drag "
+                    f"{'yes' if r.drag_changed else 'NO'}"
                     + (f" — FAILED: {r.failure}" if r.failure else ""),
                     flush=True,
                 )

@@ -22,7 +22,12 @@ _COMMON_ARGS = [
 # software rasteriser closer to what a real GPU costs; bench/browser.py --gl picks one.
 GL_ARGS = {
     "swiftshader": ["--disable-gpu", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
-    "swiftshader-gpu": ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist", "--enable-gpu-compositing"],
+    "swiftshader-gpu": [
+        "--use-angle=swiftshader",
+        "--enable-unsafe-swiftshader",
+        "--ignore-gpu-blocklist",
+        "--enable-gpu-compositing",
+    ],
     "llvmpipe": ["--use-angle=gl-egl", "--ignore-gpu-blocklist", "--enable-gpu"],
 }
 CHROMIUM_ARGS = [*_COMMON_ARGS, *GL_ARGS["swiftshader"]]
