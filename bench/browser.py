@@ -508,7 +508,9 @@ def main() -> None:
         "--gl",
         choices=sorted(GL_ARGS),
         default="swiftshader",
-        help="WebGL on the CPU: Chromium's SwiftShader (default, as the tests) or Mesa's llvmpipe",
+        help="WebGL on the CPU (tests/browser.py: GL_ARGS): Chromium's SwiftShader in its GPU "
+        "process (default, as the tests), the same with the GPU process off "
+        "(swiftshader-nogpu: software compositing), or Mesa's llvmpipe",
     )
     args = ap.parse_args()
     if not CHROMIUM.exists():

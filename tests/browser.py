@@ -17,16 +17,22 @@ _COMMON_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# WebGL (MapLibre draws the map with it) on the CPU, as these machines have no GPU: Chromium's
-# own SwiftShader (the tests), or Mesa's llvmpipe through EGL (libgl1-mesa-dri), a faster
-# software rasteriser closer to what a real GPU costs; bench/browser.py --gl picks one.
+# WebGL (MapLibre draws the map with it) on the CPU, as these machines have no GPU:
+# * "swiftshader" (the tests, and the benches' default): Chromium's own SwiftShader stands in
+#   for the GPU, for WebGL and for compositing the page, in Chromium's GPU process, as on a
+#   machine with a GPU;
+# * "swiftshader-nogpu": the same WebGL, with the GPU process turned off (--disable-gpu): the
+#   page is composited in software, so every frame of the map is read back from WebGL on the
+#   page's main thread (a synchronous ReadPixels, 50-130 ms on these machines), which then
+#   waits for it. No machine with a GPU pays that; the benches keep it for comparison;
+# * "llvmpipe": Mesa's llvmpipe through EGL (libgl1-mesa-dri), another software rasteriser.
+# bench/browser.py --gl picks one.
 GL_ARGS = {
-    "swiftshader": ["--disable-gpu", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
-    "swiftshader-gpu": [
+    "swiftshader": ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
+    "swiftshader-nogpu": [
+        "--disable-gpu",
         "--use-angle=swiftshader",
         "--enable-unsafe-swiftshader",
-        "--ignore-gpu-blocklist",
-        "--enable-gpu-compositing",
     ],
     "llvmpipe": ["--use-angle=gl-egl", "--ignore-gpu-blocklist", "--enable-gpu"],
 }
