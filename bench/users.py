@@ -15,8 +15,9 @@ room) between them:
 * **time**: pick another time window (1 h, 24 h, 7 days, 30 days, all);
 * **proximity**: click a random point of Bangkok (where the bench rows are) — or, one time in
   three once a centre is set, another radius;
-* **pan**: a pan/zoom of the map (``relayoutData``, passed on as ``home-moved.data``), one
-  time in ten.
+* **pan**: a pan/zoom of the map, one time in ten: the view the page's script writes into
+  ``home-moved.data`` at the end of a move (centre, zoom and the corners of a 938 × 810 px
+  map at that zoom, as MapLibre reports them).
 
 An action is played as dash-renderer plays it: the callbacks whose inputs changed are found in
 the live app's ``GET /_dash-dependencies`` (nothing here lists them by hand), sent together
@@ -28,8 +29,8 @@ changes: the page's panels read the map's key, so they go after the map, once. (
 action that no browser sends.) Each request's latency (send → body read) is recorded; an error
 is a status other than 200/204, a 200 whose body is not a Dash response, or a timeout (120 s).
 The kind of a request is taken from its callback's outputs (``KIND_BY_OUTPUT``). Clientside
-callbacks (the controls' store, the pan filter) run here as ports of their JavaScript
-(``CLIENTSIDE``), without a request, as a browser runs them.
+callbacks (the controls' store, the proximity and trend filters) run here as ports of their
+JavaScript (``CLIENTSIDE``), without a request, as a browser runs them.
 
 ``--poll`` adds what an open page also does: the live poll (``GET /api/v1/tips/marker``, a
 plain request from the page's script) once a second per user, and the redraws a changed
@@ -42,6 +43,7 @@ time is printed beside the machine's.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import random
 import statistics
@@ -74,7 +76,7 @@ KIND_BY_OUTPUT: dict[str, tuple[str, ...]] = {
 KINDS = (*KIND_BY_OUTPUT, "other")
 # The inputs each action changes (component id and property as the page declares them)
 PROVINCE, LEVEL, WINDOW = "home-province.value", "home-level.value", "home-window.value"
-# a pan/zoom: the map's relayoutData, as the page's clientside filter passes it on
+# a pan/zoom: the view the page's script writes at the end of a move
 CLICK, RADIUS, RELAYOUT = "home-map.clickData", "home-near-radius.value", "home-moved.data"
 # the live poll: a plain GET from the page's script (not a Dash callback); when the marker
 # changes, the script writes it into this prop and the callbacks reading it follow
@@ -139,12 +141,6 @@ def _collect(values: list[Any]) -> list[Any]:
     return [store, {"display": "block" if win == "custom" else "none"}]
 
 
-def _moved(values: list[Any]) -> list[Any]:
-    """``moved``: a relayout that carries a zoom (a person's pan or zoom), else nothing."""
-    relayout = values[0]
-    return [relayout if isinstance(relayout, dict) and "map.zoom" in relayout else NO_UPDATE]
-
-
 def _near_query(values: list[Any]) -> list[Any]:
     """``nearQuery``: the page's query for the proximity list, only while a centre is set."""
     query, near = values
@@ -158,11 +154,41 @@ def _trend_range(values: list[Any]) -> list[Any]:
 
 
 NO_UPDATE = object()
+MAP_PX = (938, 810)  # the map's canvas on a 1400 × 1000 window (bench/browser.py)
+
+
+def map_view(lon: float, lat: float, zoom: float) -> dict[str, Any]:
+    """What ``dashboard/assets/sitaware-map.js`` (``viewOf``) writes for a map centred at
+    ``lon, lat`` at MapLibre zoom ``zoom``: centre, zoom and the corners (Web Mercator, 512 px
+    tiles), in the shape of plotly's relayout."""
+    scale = 512 * 2**zoom
+    cx = (lon + 180) / 360 * scale
+    cy = 1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi
+    cy *= scale / 2
+
+    def lonlat(x: float, y: float) -> list[float]:
+        lat_ = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / scale))))
+        return [x / scale * 360 - 180, lat_]
+
+    w, h = MAP_PX[0] / 2, MAP_PX[1] / 2
+    west_north, east_south = lonlat(cx - w, cy - h), lonlat(cx + w, cy + h)
+    corners = [
+        west_north,
+        [east_south[0], west_north[1]],
+        east_south,
+        [west_north[0], east_south[1]],
+    ]
+    return {
+        "map.center": {"lon": lon, "lat": lat},
+        "map.zoom": zoom,
+        "map._derived": {"coordinates": corners},
+    }
+
+
 # The page's clientside callbacks, ported: a browser runs them without a request, and their
 # outputs fire server callbacks. One without a port stops the bench (it would miss requests).
 CLIENTSIDE: dict[str, Any] = {
     "collect": _collect,
-    "moved": _moved,
     "nearQuery": _near_query,
     "trendRange": _trend_range,
 }
@@ -425,8 +451,8 @@ class Simulation:
                 return action, {CLICK: click}
             if action == "pan" and self.cb.has_input(RELAYOUT):
                 zoom = rng.uniform(6, 14)
-                centre = {"lon": rng.uniform(99, 102), "lat": rng.uniform(12.5, 15)}
-                return action, {RELAYOUT: {"map.center": centre, "map.zoom": zoom}}
+                lon, lat = rng.uniform(99, 102), rng.uniform(12.5, 15)
+                return action, {RELAYOUT: map_view(lon, lat, zoom)}
 
     def user_loop(self, user: User, deadline: float) -> None:
         rng = user.rng
