@@ -107,16 +107,22 @@ def describe(rev: str | None) -> str:
 
 @contextmanager
 def served(
-    db_url: str | None = None, workers: int = 2, log: Path | None = None, rev: str | None = None
+    db_url: str | None = None,
+    workers: int = 2,
+    log: Path | None = None,
+    rev: str | None = None,
+    threads: int | None = None,
 ) -> Iterator[str]:
-    """``sitaware serve`` (gunicorn, ``workers`` processes × 4 threads) on a free loopback
-    port against the bench database, from the working tree or commit ``rev``; yields the base
-    URL and stops the server after."""
+    """``sitaware serve`` (gunicorn, ``workers`` processes × ``threads``, None: the server's
+    default) on a free loopback port against the bench database, from the working tree or
+    commit ``rev``; yields the base URL and stops the server after."""
     with source_tree(rev) as src:
-        yield from _served(src, db_url, workers, log)
+        yield from _served(src, db_url, workers, log, threads)
 
 
-def _served(src: Path, db_url: str | None, workers: int, log: Path | None) -> Iterator[str]:
+def _served(
+    src: Path, db_url: str | None, workers: int, log: Path | None, threads: int | None
+) -> Iterator[str]:
     port = free_port()
     # the snapshot's own folder must not decide where the local cluster lives
     env = {
@@ -145,6 +151,7 @@ def _served(src: Path, db_url: str | None, workers: int, log: Path | None) -> It
                 str(port),
                 "--workers",
                 str(workers),
+                *(["--threads", str(threads)] if threads is not None else []),
             ],
             cwd=src,
             env=env,

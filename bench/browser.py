@@ -1,8 +1,9 @@
 """Map benchmark in a real browser (headless Debian Chromium through Playwright) against the
-production server (``sitaware serve``: gunicorn, 2 workers × 4 threads) on the bench database
-(1,000,000 tips and 100,000 venues of bench/map.py).
+production server (``sitaware serve``: gunicorn, 2 workers × 2 threads by default) on the bench
+database (1,000,000 tips and 100,000 venues of bench/map.py).
 
-    .venv/bin/python bench/browser.py [--runs 5] [--db-url URL] [--workers 2] [--rev HEAD]
+    .venv/bin/python bench/browser.py [--runs 5] [--db-url URL] [--workers 2] [--threads 2]
+                                      [--rev HEAD] [--gl swiftshader]
 
 ``--rev`` serves the files of a commit (extracted to a temporary folder) instead of the working
 tree, for when others are editing it.
@@ -401,7 +402,7 @@ def _med(xs: list[float]) -> float:
     return statistics.median(xs) if xs else NAN
 
 
-def report(runs: list[Run], workers: int) -> None:
+def report(runs: list[Run], workers: int, threads: int) -> None:
     """Print per-run figures, medians, callback times and the biggest responses."""
     print("\nper run (ms on the page clock from navigation start; bytes on the wire):")
     print(
@@ -419,14 +420,16 @@ def report(runs: list[Run], workers: int) -> None:
     med_bytes = _med([float(r.bytes_first_view) for r in runs if r.n_requests])
     med_pan = _med([r.wheel_ms for r in runs] + [r.drag_ms for r in runs])
     blocked = sum(len(r.blocked) for r in runs)
-    print(f"\nmedians over {len(runs)} runs (server: gunicorn {workers} workers × 4 threads):")
+    print(
+        f"\nmedians over {len(runs)} runs (server: gunicorn {workers} workers × {threads} threads):"
+    )
     print(
         f"  navigation → map ready        {med_ready:8.0f} ms   target ≤ 3000 ms "
         f"{'OK' if med_ready <= 3000 else 'MISSED'}"
     )
     print(
-        f"  navigation → page settled     {med_settled:8.0f} ms   target ≤ 3000 ms "
-        f"{'OK' if med_settled <= 3000 else 'MISSED'}"
+        f"  navigation → page settled     {med_settled:8.0f} ms   (every panel answered; the "
+        "issue's target is the rendered map)"
     )
     print(
         f"  bytes of the first view  {med_bytes:13,.0f} B    target ≤ 2,000,000 B "
@@ -503,6 +506,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--db-url", default=None)
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    ap.add_argument(
+        "--threads", type=int, default=None, help="threads per worker (default: the server's, 2)"
+    )
     ap.add_argument("--rev", default=None, help="serve this commit (default: the working tree)")
     ap.add_argument(
         "--gl",
@@ -524,10 +530,13 @@ def main() -> None:
         f"({os.cpu_count()} cores; other processes on the machine skew the figures)"
     )
     try:
-        with served(args.db_url, args.workers, rev=args.rev) as base, sync_playwright() as pw:
+        with (
+            served(args.db_url, args.workers, rev=args.rev, threads=args.threads) as base,
+            sync_playwright() as pw,
+        ):
             print(
-                f"server: sitaware serve at {base} (gunicorn, {args.workers} workers × 4 "
-                f"threads), {describe(args.rev)}, database sitaware_bench, "
+                f"server: sitaware serve at {base} (gunicorn, {args.workers} workers × "
+                f"{args.threads or 2} threads), {describe(args.rev)}, database sitaware_bench, "
                 f"user {user[0]} (role command)"
             )
             browser = pw.chromium.launch(
@@ -557,7 +566,7 @@ def main() -> None:
     finally:
         remove_users(eng, [user[0]])
         eng.dispose()
-    report(runs, args.workers)
+    report(runs, args.workers, args.threads or 2)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

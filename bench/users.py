@@ -1,8 +1,9 @@
 """Load benchmark: 50 concurrent simulated users of the map page against the production server
-(``sitaware serve``: gunicorn, 2 workers × 4 threads) on the bench database (1,000,000 tips
-and 100,000 venues of bench/map.py), loopback only, for a bounded time.
+(``sitaware serve``: gunicorn, 2 workers × 2 threads by default) on the bench database
+(1,000,000 tips and 100,000 venues of bench/map.py), loopback only, for a bounded time.
 
-    .venv/bin/python bench/users.py [--users 50] [--duration 60] [--workers 2] [--poll]
+    .venv/bin/python bench/users.py [--users 50] [--duration 60] [--workers 2] [--threads 2]
+                                    [--poll]
                                     [--seed 1] [--db-url URL] [--rev HEAD]
 
 50 users of roles command / planner / field are created for the run, each signs in through
@@ -612,6 +613,9 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of load (default 60)")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    ap.add_argument(
+        "--threads", type=int, default=None, help="threads per worker (default: the server's, 2)"
+    )
     ap.add_argument("--poll", action="store_true", help="also the live poll, 1/s per user")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument(
@@ -632,9 +636,10 @@ def main() -> None:
     )
     log = Log()
     try:
-        with served(args.db_url, args.workers, rev=args.rev) as base:
+        with served(args.db_url, args.workers, rev=args.rev, threads=args.threads) as base:
             print(
-                f"server: sitaware serve at {base} (gunicorn, {args.workers} workers × 4 threads), "
+                f"server: sitaware serve at {base} (gunicorn, {args.workers} workers × "
+                f"{args.threads or 2} threads), "
                 f"{describe(args.rev)}, database sitaware_bench"
             )
             users = [

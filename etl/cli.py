@@ -800,13 +800,14 @@ def quarantine_retry(
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8050,
-    workers: Annotated[int, typer.Option(help="gunicorn worker processes")] = 2,
+    workers: Annotated[int, typer.Option(help="gunicorn worker processes (one per core)")] = 2,
+    threads: Annotated[int, typer.Option(help="threads per worker", min=1)] = 2,
 ) -> None:
     """Serve the dashboard with gunicorn, in the foreground."""
     from dashboard.serve import run
 
     try:
-        run(host=host, port=port, workers=workers)
+        run(host=host, port=port, workers=workers, threads=threads)
     except SitawareError as exc:
         raise _fail(exc) from exc
 

@@ -222,6 +222,7 @@ def test_no_debug_mode(dash_app: dash.Dash) -> None:
     assert not dash_app.server.debug
     argv = gunicorn_argv("127.0.0.1", 8050, 2)
     assert "dashboard.wsgi:server" in argv and "--reload" not in argv
+    assert argv[argv.index("--threads") + 1] == "2"  # sized for the cores (dashboard/serve.py)
 
 
 def test_language_is_remembered_per_user(dash_app: dash.Dash, client: Any, conn: Any) -> None:
