@@ -156,7 +156,7 @@
       "map._derived": { coordinates: [[w, n], [e, n], [e, s], [w, s]] },
     };
   }
-  window.setInterval(attach, 800);
+  window.setInterval(attach, 250);
 })();
 
 /* The live poll (home.py: live_poller): ask the server for the data's marker every
