@@ -402,7 +402,7 @@ def _med(xs: list[float]) -> float:
     return statistics.median(xs) if xs else NAN
 
 
-def report(runs: list[Run], workers: int, threads: int) -> None:
+def report(runs: list[Run], workers: int, threads: int | str) -> None:
     """Print per-run figures, medians, callback times and the biggest responses."""
     print("\nper run (ms on the page clock from navigation start; bytes on the wire):")
     print(
@@ -536,8 +536,8 @@ def main() -> None:
         ):
             print(
                 f"server: sitaware serve at {base} (gunicorn, {args.workers} workers × "
-                f"{args.threads or 2} threads), {describe(args.rev)}, database sitaware_bench, "
-                f"user {user[0]} (role command)"
+                f"{args.threads or 'its default'} threads), {describe(args.rev)}, "
+                f"database sitaware_bench, user {user[0]} (role command)"
             )
             browser = pw.chromium.launch(
                 executable_path=str(CHROMIUM), args=chromium_args(args.gl), headless=True
@@ -566,7 +566,7 @@ def main() -> None:
     finally:
         remove_users(eng, [user[0]])
         eng.dispose()
-    report(runs, args.workers, args.threads or 2)
+    report(runs, args.workers, args.threads or "the server's default")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

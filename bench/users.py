@@ -639,7 +639,7 @@ def main() -> None:
         with served(args.db_url, args.workers, rev=args.rev, threads=args.threads) as base:
             print(
                 f"server: sitaware serve at {base} (gunicorn, {args.workers} workers × "
-                f"{args.threads or 2} threads), "
+                f"{args.threads or 'its default'} threads), "
                 f"{describe(args.rev)}, database sitaware_bench"
             )
             users = [
