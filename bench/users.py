@@ -142,6 +142,13 @@ def _collect(values: list[Any]) -> list[Any]:
     return [store, {"display": "block" if win == "custom" else "none"}]
 
 
+def _moved(values: list[Any]) -> list[Any]:
+    """``moved``, in revisions before 2026-11-26 (session 7; ``--rev``): a relayout that carries
+    a zoom, else nothing. The page's script now writes ``home-moved.data`` itself."""
+    relayout = values[0]
+    return [relayout if isinstance(relayout, dict) and "map.zoom" in relayout else NO_UPDATE]
+
+
 def _near_query(values: list[Any]) -> list[Any]:
     """``nearQuery``: the page's query for the proximity list, only while a centre is set."""
     query, near = values
@@ -189,6 +196,7 @@ def map_view(lon: float, lat: float, zoom: float) -> dict[str, Any]:
 # The page's clientside callbacks, ported: a browser runs them without a request, and their
 # outputs fire server callbacks. One without a port stops the bench (it would miss requests).
 CLIENTSIDE: dict[str, Any] = {
+    "moved": _moved,
     "collect": _collect,
     "nearQuery": _near_query,
     "trendRange": _trend_range,
