@@ -365,9 +365,9 @@ class Simulation:
     def get_outline(self, user: User, url: str, action: str) -> None:
         """One outline file, as plotly fetches it (recorded as a "map" request)."""
         t0 = time.perf_counter()
-        status, error, size = 0, None, 0
+        status, error, size, retried = 0, None, 0, False
         try:
-            r = user.session.get(self.base + url, timeout=TIMEOUT_S)
+            r, retried = self._get(user, url)
             status, size = r.status_code, len(r.content)
             if status == 200:
                 user.fetched.add(url)
@@ -376,7 +376,17 @@ class Simulation:
         except requests.RequestException as exc:
             error = f"{type(exc).__name__}: {exc}"[:200]
         ms = (time.perf_counter() - t0) * 1000
-        self.log.add(Sample("map outlines (GET)", "map", action, t0, ms, status, error, size))
+        self.log.add(
+            Sample("map outlines (GET)", "map", action, t0, ms, status, error, size, retried)
+        )
+
+    def _get(self, user: User, path: str) -> tuple[requests.Response, bool]:
+        """A GET, sent once more on a new connection when the kept-alive one was reset (as a
+        browser does for a request that changes nothing); (response, whether it was resent)."""
+        try:
+            return user.session.get(self.base + path, timeout=TIMEOUT_S), False
+        except requests.ConnectionError:
+            return user.session.get(self.base + path, timeout=TIMEOUT_S), True
 
     def _post(self, user: User, body: dict[str, Any]) -> requests.Response:
         return user.session.post(
@@ -487,9 +497,9 @@ class Simulation:
     def poll(self, user: User) -> str | None:
         """One GET of the marker, recorded as a request of kind "other"."""
         t0 = time.perf_counter()
-        status, error, size, marker = 0, None, 0, None
+        status, error, size, marker, retried = 0, None, 0, None, False
         try:
-            r = user.session.get(self.base + POLL_URL, timeout=TIMEOUT_S)
+            r, retried = self._get(user, POLL_URL)
             status, size = r.status_code, len(r.content)
             if status == 200:
                 marker = r.json().get("marker")
@@ -498,7 +508,7 @@ class Simulation:
         except (requests.RequestException, ValueError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:200]
         ms = (time.perf_counter() - t0) * 1000
-        self.log.add(Sample(POLL_URL, "other", "live poll", t0, ms, status, error, size))
+        self.log.add(Sample(POLL_URL, "other", "live poll", t0, ms, status, error, size, retried))
         return str(marker) if marker is not None else None
 
 
