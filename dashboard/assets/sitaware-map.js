@@ -44,6 +44,11 @@
       wheeling = true;
     });
     sub.map.on("moveend", function (e) {
+      if (sub.map.isMoving()) {
+        // a move made by code inside a person's (plotly resizes the map at every update):
+        // the person's own end of the move is still to come
+        return;
+      }
       var mine = Boolean(e && e.originalEvent) || wheeling;
       wheeling = false;
       var dc = window.dash_clientside;
