@@ -90,11 +90,34 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+# Installed before any page script: counts the Dash callback requests in flight.
+PENDING_JS = """(() => {
+  window.__dashPending = 0;
+  const orig = window.fetch;
+  window.fetch = function (input) {
+    const url = typeof input === 'string' ? input : input.url;
+    if (!url.includes('_dash-update-component')) return orig.apply(this, arguments);
+    window.__dashPending++;
+    const done = () => { window.__dashPending--; };
+    const p = orig.apply(this, arguments);
+    p.then(done, done);
+    return p;
+  };
+})();"""
+QUIET_JS = """() => {
+  const gd = document.querySelector('#home-map .js-plotly-plot');
+  const m = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
+    && gd._fullLayout.map._subplot.map;
+  return window.__dashPending === 0 && (!m || !m.isMoving());
+}"""
+
+
 class Page:
     """A browser page that records network requests, console CSP reports and dialogs."""
 
     def __init__(self, browser: Any, lang: str = "th-TH") -> None:
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=lang)
+        self.context.add_init_script(PENDING_JS)
         self.page = self.context.new_page()
         self.net = NetworkLog()
         self.errors: list[str] = []
@@ -213,6 +236,23 @@ def _moved_views(request: Any) -> list[dict[str, Any]]:
     return [i["value"] for i in body.get("inputs", []) if i.get("id") == "home-moved"]
 
 
+# Records each view the page's script sends for a pan or zoom, and whether the map was still
+# moving (a gesture not yet ended) when it was sent.
+SENDS_HOOK = """() => {
+  window.__sitawareTestMap = () =>
+    document.querySelector('#home-map .js-plotly-plot')._fullLayout.map._subplot.map;
+  const sends = window.__sends = [];
+  const dc = window.dash_clientside, orig = dc.set_props;
+  dc.set_props = function (id, props) {
+    if (id === 'home-moved') {
+      const map = window.__sitawareTestMap();
+      sends.push({zoom: props.data['map.zoom'], moving: map.isMoving()});
+    }
+    return orig.apply(this, arguments);
+  };
+}"""
+
+
 def _map_zoom(page: Any) -> float:
     return float(
         page.evaluate("document.querySelector('#home-map .js-plotly-plot')._fullLayout.map.zoom")
@@ -235,8 +275,15 @@ def _layers_drawn(page: Any) -> dict[str, int]:
     return got
 
 
+def _quiet(page: Any) -> None:
+    """Until no Dash callback is in flight and the map is not moving."""
+    page.wait_for_function(QUIET_JS, timeout=30000, polling=50)
+
+
 def _settle(page: Any, ms: int = 1500) -> None:
+    """At least `ms`, and until the page is quiet."""
     page.wait_for_timeout(ms)
+    _quiet(page)
 
 
 @pytest.fixture
@@ -307,17 +354,28 @@ def _remove_journey_rows(engine: Engine) -> None:
 
 
 def _click_lonlat(page: Any, lon: float, lat: float) -> None:
-    """Click the map at a place (MapLibre converts it to the pixel)."""
-    xy = page.evaluate(
-        """([lon, lat]) => {
+    """Click the map at a place (MapLibre converts it to the pixel). The pixel is taken once
+    the page is quiet and it is the same in two readings 200 ms apart: an update that lands
+    in between (a re-laid-out panel moves the map on the page) would send the click
+    elsewhere."""
+    project = """([lon, lat]) => {
           const gd = document.querySelector('#home-map .js-plotly-plot');
           const m = gd._fullLayout.map._subplot.map;
           const p = m.project([lon, lat]);
           const r = m.getCanvas().getBoundingClientRect();
-          return [r.left + p.x, r.top + p.y];
-        }""",
-        [lon, lat],
-    )
+          return [Math.round(r.left + p.x), Math.round(r.top + p.y)];
+        }"""
+    _quiet(page)
+    xy = page.evaluate(project, [lon, lat])
+    for _ in range(25):
+        page.wait_for_timeout(200)
+        again = page.evaluate(project, [lon, lat])
+        if again == xy:
+            break
+        _quiet(page)
+        xy = again
+    else:
+        raise AssertionError(f"the map kept moving on the page: {xy}")
     page.mouse.click(xy[0], xy[1])
 
 
@@ -406,7 +464,10 @@ def test_command_centre_journey(
         page.locator("#home-click-mode label").nth(1).click()
         _click_lonlat(page, 100.4935, 13.7555)
         result = page.locator("#home-near-result", has_text=phra_nakhon["school"])
-        result.wait_for(timeout=10000)
+        try:
+            result.wait_for(timeout=10000)
+        except Exception as exc:  # what the panel shows instead (its centre, its lists)
+            raise AssertionError(page.inner_text("#home-near-result")[:400]) from exc
         near_text = page.inner_text("#home-near-result")
         assert "สถานที่เฝ้าระวังใกล้ที่สุด" in near_text and "ที่พักใกล้ที่สุด" in near_text
         _settle(page)
@@ -427,9 +488,19 @@ def test_command_centre_journey(
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         moves: list[dict[str, Any]] = []
         page.on("request", lambda r: moves.extend(_moved_views(r)))
-        for _ in range(2):
-            page.mouse.wheel(0, -300)  # the user zooms in
-            page.wait_for_timeout(300)
+        page.mouse.wheel(0, -300)  # the user zooms in
+        page.wait_for_timeout(300)
+        _settle(page)
+        # one wheel step sends its view once, when the zoom's ease ends: while MapLibre still
+        # waits for another wheel event (it is moving), not 200 ms later at its end of the move
+        page.evaluate(SENDS_HOOK)
+        page.mouse.wheel(0, -300)
+        page.wait_for_function("() => !window.__sitawareTestMap().isMoving()")
+        page.wait_for_timeout(500)
+        sends = page.evaluate("window.__sends")
+        assert len(sends) == 1, sends
+        assert sends[0]["moving"], "the view was sent only at the end of the move"
+        assert sends[0]["zoom"] == pytest.approx(_map_zoom(page))
         _settle(page)
         zoom_before = _map_zoom(page)
         # the zoom reached the server (it refetches the viewport's data) with the map's view

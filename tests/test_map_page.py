@@ -91,6 +91,31 @@ def test_near_mode_clicks_are_for_proximity(app_on_conn: dash.Dash, field: Any) 
     assert out["home-near"]["data"]["lon"] == pytest.approx(100.4990)
 
 
+def test_a_picked_place_centres_proximity_and_a_heat_cell_does_not(
+    app_on_conn: dash.Dash, field: Any
+) -> None:
+    key = "home-near.data"
+    venue = {"points": [{"lon": 100.4930, "lat": 13.7560, "customdata": ["โรงเรียนวัดใหม่"]}]}
+    out = _call(field, app_on_conn, key, {"home-map": venue, "home-near-radius": 500},
+                "home-map.clickData")  # fmt: skip
+    assert out["home-near"]["data"]["lon"] == pytest.approx(100.4930)
+    assert out["home-near"]["data"]["label"].startswith("โรงเรียนวัดใหม่ (")
+    # the heat's cell (or a cluster) under a click carries a position but is no place: the
+    # click's own point (home-map-point, in "near" mode) is the centre, whatever came first
+    for cell in (
+        {"points": [{"lon": 100.48214, "lat": 13.74715, "z": 12}]},
+        {"points": [{"lon": 100.48214, "lat": 13.74715, "customdata": [34, 1]}]},
+    ):
+        resp = post_callback(
+            field,
+            app_on_conn,
+            callback_key(app_on_conn, key),
+            {"home-map": cell, "home-near-radius": 500},
+            "home-map.clickData",
+        )
+        assert resp.status_code == 200 and resp.get_json()["response"] == {}
+
+
 def test_lasso_selects_a_polygon_and_forged_ones_are_refused(
     app_on_conn: dash.Dash, field: Any
 ) -> None:

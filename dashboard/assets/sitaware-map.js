@@ -33,15 +33,37 @@
       }
     });
     // A person's pan or zoom, for the server (home.py: render_map refetches the viewport's
-    // data). Taken from MapLibre's own end of the move rather than from the graph's
-    // relayoutData: that one reaches the page's callbacks through plotly's event, the
-    // graph's props and a clientside filter, each a turn of the page's event loop, and
-    // while the map is drawing on the CPU every turn waits for a frame (~60 ms each).
+    // data). Taken from MapLibre's own events rather than from the graph's relayoutData:
+    // that one reaches the page's callbacks through plotly's event, the graph's props and a
+    // clientside filter, each a turn of the page's event loop, and while the map is drawing
+    // on the CPU every turn waits for a frame (~60 ms each).
     // As plotly does, a move counts when an input event ended it (a drag) or it was a
     // wheel zoom; moves made by code (a new figure, a fly to a place) do not.
     var wheeling = false;
+    var lastSent = null;
+    function send() {
+      var view = viewOf(sub.map);
+      var key = JSON.stringify(view);
+      var dc = window.dash_clientside;
+      if (key !== lastSent && dc && dc.set_props) {
+        lastSent = key;
+        dc.set_props("home-moved", { data: view });
+      }
+    }
     sub.map.on("wheel", function () {
       wheeling = true;
+    });
+    // A wheel zoom eases over 200 ms to its new zoom, and MapLibre then waits 200 ms more
+    // for another wheel event before it ends the move. The view is final when the ease is
+    // (the scroll handler then holds only its finish timer), so it is sent then: the data
+    // are fetched while MapLibre waits. Another wheel event within the wait starts a new
+    // ease, whose own end sends its view. (MapLibre's scroll handler keeps that state in
+    // _active and _finishTimeout; without them, the end of the move below sends the view.)
+    sub.map.on("move", function () {
+      var sz = sub.map.scrollZoom;
+      if (wheeling && sz && sz._active === false && sz._finishTimeout !== undefined) {
+        send();
+      }
     });
     sub.map.on("moveend", function (e) {
       if (sub.map.isMoving()) {
@@ -51,9 +73,8 @@
       }
       var mine = Boolean(e && e.originalEvent) || wheeling;
       wheeling = false;
-      var dc = window.dash_clientside;
-      if (mine && dc && dc.set_props) {
-        dc.set_props("home-moved", { data: viewOf(sub.map) });
+      if (mine) {
+        send(); // nothing new when the end of the wheel's ease sent this view already
       }
     });
   }

@@ -355,14 +355,18 @@ def set_centre(  # noqa: PLR0917 - one parameter per input
         r = 500.0
     trigger = dash.ctx.triggered_id
     if trigger in (ids.HOME_MAP, ids.HOME_MAP_POINT):
-        at = _clicked_point(click) if trigger == ids.HOME_MAP else None
+        # A picked feature is a named place (venue, lodging site, unit). A heat cell or a
+        # cluster under the click is not one: its position is the cell's or the cluster's,
+        # up to a few hundred metres from the place clicked, and the same click also arrives
+        # as the point (in "near" mode) in a request that may come first or second.
+        picked = _picked_name(click) if trigger == ids.HOME_MAP else ""
+        at = _clicked_point(click) if picked else None
         if trigger == ids.HOME_MAP_POINT and mode == "near":
             at = _clicked_point({"points": [point]})
         if at is None or not in_thailand(*at):
             return dash.no_update
         lon, lat = at
         label = f"{lat:.5f}, {lon:.5f}"
-        picked = _picked_name(click) if trigger == ids.HOME_MAP else ""
         return {
             "lon": lon,
             "lat": lat,
