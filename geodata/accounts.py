@@ -472,24 +472,24 @@ def resolve_token(bind: Bind, token: str, *, client_ip: str | None = None) -> Vi
     with begin(bind) as conn:
         row = conn.execute(
             text(
-                "SELECT t.id, u.id AS uid, u.username, u.role FROM api_token t"
+                "SELECT t.id, u.id AS uid, u.username, u.role,"
+                " t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => :every)"
+                " AS stale FROM api_token t"
                 " JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = :h"
                 " AND t.revoked_at IS NULL AND NOT u.disabled"
                 " AND (t.expires_at IS NULL OR t.expires_at > now())"
             ),
-            {"h": sha256_hex(token)},
+            {"h": sha256_hex(token), "every": _TOUCH_EVERY.total_seconds()},
         ).first()
         if row is None:
             return None
         # as for sessions: record the use at most every 30 s, so that a busy integration does
-        # not write (and wait for a commit to disk) on every request
-        conn.execute(
-            text(
-                "UPDATE api_token SET last_used_at = now() WHERE id = :i AND "
-                "(last_used_at IS NULL OR last_used_at < now() - make_interval(secs => :every))"
-            ),
-            {"i": row.id, "every": _TOUCH_EVERY.total_seconds()},
-        )
+        # not write (and wait for a commit to disk) on every request, nor make a second round
+        # trip to the database
+        if row.stale:
+            conn.execute(
+                text("UPDATE api_token SET last_used_at = now() WHERE id = :i"), {"i": row.id}
+            )
     return Viewer.for_role(
         row.username, row.role, user_id=row.uid, client_ip=client_ip, via_token=True
     )

@@ -519,7 +519,7 @@ def nearby(
     with connect(bind) as conn:
         places = conn.execute(
             sql("nearby"),
-            {"lon": lon, "lat": lat, "radius_m": radius, "deg": deg, "k": n * 3},
+            {"lon": lon, "lat": lat, "radius_m": radius, "k": n * 3},
         ).all()
         tips_near = []
         total = 0

@@ -234,3 +234,30 @@ def test_one_time_password_must_be_replaced(client: Any, conn: Connection) -> No
         if e.action == "password.change"
     ]
     assert changes == ["denied", "ok"]
+
+
+def test_a_token_records_its_use_at_most_every_30_s(conn: Connection) -> None:
+    user, _ = make_user(conn, "field")
+    token, _info = accounts.create_token(conn, user)
+
+    def last_used() -> Any:
+        return conn.execute(
+            text("SELECT last_used_at FROM api_token WHERE token_hash = :h"),
+            {"h": accounts.sha256_hex(token)},
+        ).scalar()
+
+    assert last_used() is None
+    assert accounts.resolve_token(conn, token) is not None
+    first = last_used()
+    assert first is not None
+    assert accounts.resolve_token(conn, token) is not None
+    assert last_used() == first  # not written again within 30 s
+    conn.execute(
+        text("UPDATE api_token SET last_used_at = now() - interval '31 seconds'"
+             " WHERE token_hash = :h"),
+        {"h": accounts.sha256_hex(token)},
+    )  # fmt: skip
+    assert last_used() == first - dt.timedelta(seconds=31)
+    assert accounts.resolve_token(conn, token) is not None
+    assert last_used() == first  # written again (now() is the test transaction's start)
+    assert accounts.resolve_token(conn, "sat_forged") is None
