@@ -5,6 +5,7 @@ CSP is never violated. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import threading
 from collections.abc import Iterator
@@ -353,6 +354,29 @@ def _remove_journey_rows(engine: Engine) -> None:
         c.execute(text("DELETE FROM tip WHERE source LIKE 'api:browser-%'"))
 
 
+def _pick_province(page: Any, name: str) -> None:
+    """Choose a province in the page's dropdown, as a person does: open it, type, pick the
+    option once it is listed (the options come from a callback: Enter pressed before they
+    arrive picks nothing, and the page stays on the whole country)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        page.click("#home-province")
+        page.keyboard.type(name)
+        option = page.get_by_role("option", name=re.compile(name))
+        try:
+            option.first.wait_for(timeout=10000)
+            option.first.click()
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        page.click("#home-layers-label")  # closed, if the pick left it open
+        if name in page.inner_text("#home-province"):
+            _settle(page)
+            return
+    raise AssertionError(f"could not choose {name}: {page.inner_text('#home-province')}")
+
+
 def _click_lonlat(page: Any, lon: float, lat: float) -> None:
     """Click the map at a place (MapLibre converts it to the pixel). The pixel is taken once
     the page is quiet and it is the same in two readings 200 ms apart: an update that lands
@@ -363,7 +387,7 @@ def _click_lonlat(page: Any, lon: float, lat: float) -> None:
           const m = gd._fullLayout.map._subplot.map;
           const p = m.project([lon, lat]);
           const r = m.getCanvas().getBoundingClientRect();
-          return [Math.round(r.left + p.x), Math.round(r.top + p.y)];
+          return [Math.round((r.left + p.x) * 10) / 10, Math.round((r.top + p.y) * 10) / 10];
         }"""
     _quiet(page)
     xy = page.evaluate(project, [lon, lat])
@@ -425,10 +449,7 @@ def test_command_centre_journey(
         p.sign_in(live_url, user, password)
         page.get_by_text("ไทย", exact=True).click()  # the language is remembered per person
         page.locator("#home-layers-label", has_text="ชั้นข้อมูล").wait_for()
-        page.click("#home-province")
-        page.keyboard.type("กรุงเทพ")
-        page.keyboard.press("Enter")
-        page.click("#home-layers-label")  # Dash's dropdown commits its value when it closes
+        _pick_province(page, "กรุงเทพ")
         page.locator("#home-tips", has_text=phra_nakhon["new"]).wait_for(timeout=15000)
         _settle(page, 2500)
         page.screenshot(path=str(ARTIFACTS / "journey-01-bangkok-th.png"))
