@@ -91,8 +91,14 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-# Installed before any page script: counts the Dash callback requests in flight.
+# Installed before any page script: counts the Dash callback requests in flight, and
+# `__testMap()` finds the map's MapLibre object (null until plotly has drawn it).
 PENDING_JS = """(() => {
+  window.__testMap = () => {
+    const gd = document.querySelector('#home-map .js-plotly-plot');
+    const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    return (sub && sub.map) || null;
+  };
   window.__dashPending = 0;
   const orig = window.fetch;
   window.fetch = function (input) {
@@ -106,9 +112,7 @@ PENDING_JS = """(() => {
   };
 })();"""
 QUIET_JS = """() => {
-  const gd = document.querySelector('#home-map .js-plotly-plot');
-  const m = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
-    && gd._fullLayout.map._subplot.map;
+  const m = window.__testMap();
   return window.__dashPending === 0 && (!m || !m.isMoving());
 }"""
 
@@ -240,14 +244,11 @@ def _moved_views(request: Any) -> list[dict[str, Any]]:
 # Records each view the page's script sends for a pan or zoom, and whether the map was still
 # moving (a gesture not yet ended) when it was sent.
 SENDS_HOOK = """() => {
-  window.__sitawareTestMap = () =>
-    document.querySelector('#home-map .js-plotly-plot')._fullLayout.map._subplot.map;
   const sends = window.__sends = [];
   const dc = window.dash_clientside, orig = dc.set_props;
   dc.set_props = function (id, props) {
     if (id === 'home-moved') {
-      const map = window.__sitawareTestMap();
-      sends.push({zoom: props.data['map.zoom'], moving: map.isMoving()});
+      sends.push({zoom: props.data['map.zoom'], moving: window.__testMap().isMoving()});
     }
     return orig.apply(this, arguments);
   };
@@ -383,8 +384,7 @@ def _click_lonlat(page: Any, lon: float, lat: float) -> None:
     in between (a re-laid-out panel moves the map on the page) would send the click
     elsewhere."""
     project = """([lon, lat]) => {
-          const gd = document.querySelector('#home-map .js-plotly-plot');
-          const m = gd._fullLayout.map._subplot.map;
+          const m = window.__testMap();
           const p = m.project([lon, lat]);
           const r = m.getCanvas().getBoundingClientRect();
           return [Math.round((r.left + p.x) * 10) / 10, Math.round((r.top + p.y) * 10) / 10];
@@ -516,7 +516,7 @@ def test_command_centre_journey(
         # waits for another wheel event (it is moving), not 200 ms later at its end of the move
         page.evaluate(SENDS_HOOK)
         page.mouse.wheel(0, -300)
-        page.wait_for_function("() => !window.__sitawareTestMap().isMoving()")
+        page.wait_for_function("() => !window.__testMap().isMoving()")
         page.wait_for_timeout(500)
         sends = page.evaluate("window.__sends")
         assert len(sends) == 1, sends
