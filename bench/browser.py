@@ -15,7 +15,9 @@ origin is the start of the navigation):
 
 * **map ready**: the first moment at which (1) the response of the callback that draws the map
   (output ``home-map.figure``) has been received, (2) the Plotly graph ``#home-map`` holds
-  exactly the traces of that response (Plotly has applied it), (3) the MapLibre map behind it
+  exactly the traces of that response and has given every one of them to the map (Plotly has
+  applied it: it fetches a figure's outlines first, and until then the map still holds the
+  previous figure's layers, loaded), (3) the MapLibre map behind it
   has its canvas, reports ``loaded()`` (style and every GeoJSON source parsed by its workers)
   and ``areTilesLoaded()``, and is not moving, and (4) no callback that outputs the map is in
   flight;
@@ -130,7 +132,10 @@ async ({settle, after, need, timeout}) => {
     const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
     const m = sub && sub.map;
     if (!m || !gd.data) return null;
-    return {traces: gd.data.length, loaded: m.loaded(), tiles: m.areTilesLoaded(),
+    // plotly has given the map every trace of its data (a figure's outlines are fetched
+    // first: until then the map holds the previous figure's layers and reports loaded)
+    const drawn = (gd._fullData || []).every(t => sub.traceHash && sub.traceHash[t.uid]);
+    return {traces: gd.data.length, drawn, loaded: m.loaded(), tiles: m.areTilesLoaded(),
             moving: m.isMoving(),
             canvas: !!document.querySelector('#home-map canvas.maplibregl-canvas')};
   };
@@ -140,7 +145,8 @@ async ({settle, after, need, timeout}) => {
     const ended = S.calls.filter(c => !c.poll && c.t0 >= after && c.t1 !== null).length;
     if (ended < need) return false;
     const st = mapState();
-    return !!st && st.canvas && st.traces === S.mapTraces && st.loaded && st.tiles && !st.moving;
+    return !!st && st.canvas && st.traces === S.mapTraces && st.drawn && st.loaded && st.tiles
+      && !st.moving;
   };
   while (performance.now() < t_end) {
     if (ok()) return {t: performance.now(), map: mapState()};
