@@ -157,6 +157,10 @@ class _BundleCache:
         return self._store.get(key)
 
     def set(self, key: str, value: bytes) -> None:
+        # flask-compress calls set after every response, a hit included: a kept bundle is not
+        # compressed again (the plotly bundle: 150-400 ms of a worker per page load)
+        if key in self._store:
+            return
         if key.split(";", 1)[-1].startswith("/_dash-component-suites/") and len(self._store) < 64:
             self._store[key] = _recompressed(value)
 

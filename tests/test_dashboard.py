@@ -251,7 +251,19 @@ def test_language_is_remembered_per_user(dash_app: dash.Dash, client: Any, conn:
 BUNDLE = Path(__file__).resolve().parent.parent / "dashboard" / "vendor" / "plotly-sitaware.min.js"
 
 
-def test_page_loads_the_partial_plotly_bundle_compressed(signed_in: Any) -> None:
+def test_page_loads_the_partial_plotly_bundle_compressed(
+    signed_in: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import app as app_module
+
+    compressed: list[int] = []
+    real = app_module._recompressed
+
+    def counting(value: bytes) -> bytes:
+        compressed.append(len(value))
+        return real(value)
+
+    monkeypatch.setattr(app_module, "_recompressed", counting)
     html = signed_in.get("/").get_data(as_text=True)
     scripts = re.findall(r"""src=["']([^"']+)""", html)
     ours = [s for s in scripts if "plotly-sitaware" in s]
@@ -264,6 +276,8 @@ def test_page_loads_the_partial_plotly_bundle_compressed(signed_in: Any) -> None
         assert gzip.decompress(resp.data) == BUNDLE.read_bytes()
     # the kept copy is compressed hard, though callbacks are compressed at a fast level
     assert len(resp.data) <= len(gzip.compress(BUNDLE.read_bytes(), 6))
+    # ... and only once: flask-compress offers the cache every response, hits included
+    assert len(compressed) <= 1
 
 
 def test_compression_cache_keeps_bundles_only() -> None:
