@@ -20,7 +20,8 @@ origin is the start of the navigation):
   previous figure's layers, loaded), (3) the MapLibre map behind it
   has its canvas, reports ``loaded()`` (style and every GeoJSON source parsed by its workers)
   and ``areTilesLoaded()``, and is not moving, and (4) no callback that outputs the map is in
-  flight;
+  flight. A moment only counts when no callback that outputs the map starts in the following
+  second (other callbacks, such as the side panels', do not change the map);
 * **page settled**: map ready and, in addition, no Dash callback request in flight at all
   (lists, counts, trend, hotspots included) — the live poll (``home-marker.data``, once a
   second) excepted. A moment only counts when no new callback starts in the following
@@ -81,7 +82,7 @@ NAN = float("nan")  # not measured (the run failed before)
 INSTRUMENT = """
 (() => {
   const S = window.__bench = {pending: 0, mapPending: 0, calls: [], mapTraces: null,
-                              lastStart: 0, lastEnd: 0, tAction: null};
+                              lastStart: 0, lastMapStart: 0, lastEnd: 0, tAction: null};
   const POLL = new Set(%s);
   const MAP = %s;
   for (const ev of ['wheel', 'mouseup'])
@@ -96,7 +97,7 @@ INSTRUMENT = """
     const rec = {output, t0: performance.now(), t1: null, status: 0, bytes: 0, poll};
     S.calls.push(rec);
     if (!poll) { S.pending++; S.lastStart = rec.t0; }
-    if (isMap) S.mapPending++;
+    if (isMap) { S.mapPending++; S.lastMapStart = rec.t0; }
     const done = () => {
       rec.t1 = performance.now();
       if (!poll) { S.pending--; S.lastEnd = rec.t1; }
@@ -228,7 +229,8 @@ def _label(url: str, post: str | None) -> str:
 
 
 def _wait(page: Any, *, settle: bool, after: float, need: int) -> dict[str, Any]:
-    """Wait until ready, then confirm: no new callback in the next QUIET_MS."""
+    """Wait until ready, then confirm: no new callback in the next QUIET_MS (for the map
+    alone, no new callback that draws the map: the panels' answer does not change it)."""
     while True:
         res: dict[str, Any] = page.evaluate(
             WAIT, {"settle": settle, "after": after, "need": need, "timeout": TIMEOUT_MS}
@@ -243,7 +245,9 @@ def _wait(page: Any, *, settle: bool, after: float, need: int) -> dict[str, Any]
                 f"not settled within {TIMEOUT_MS / 1000:.0f} s: {res}; in flight: {inflight}"
             )
         page.wait_for_timeout(QUIET_MS)
-        last_start = page.evaluate("window.__bench.lastStart")
+        last_start = page.evaluate(
+            "window.__bench.lastStart" if settle else "window.__bench.lastMapStart"
+        )
         if last_start <= res["t"]:
             return res
 

@@ -161,6 +161,12 @@ def _trend_range(values: list[Any]) -> list[Any]:
     return [relayout if isinstance(relayout, dict) and "xaxis.range[0]" in relayout else NO_UPDATE]
 
 
+def _shown(values: list[Any]) -> list[Any]:
+    """``shown``: the map's key once the page's first map is drawn (a simulated page draws
+    nothing: at once)."""
+    return [values[0]]
+
+
 NO_UPDATE = object()
 MAP_PX = (938, 810)  # the map's canvas on a 1400 × 1000 window (bench/browser.py)
 
@@ -200,6 +206,7 @@ CLIENTSIDE: dict[str, Any] = {
     "collect": _collect,
     "nearQuery": _near_query,
     "trendRange": _trend_range,
+    "shown": _shown,
 }
 
 

@@ -77,15 +77,23 @@ def sections(board: str) -> list[Section]:
     return list(_BOARDS.get(board, []))
 
 
-def register(board: str, cap: Cap) -> Callable[..., list[Any]]:
+def register(
+    board: str, cap: Cap, *, gate: tuple[Input, Input] | None = None
+) -> Callable[..., list[Any]]:
     """The one callback of ``board`` (declared with ``cap``), from the sections declared so
-    far."""
+    far. ``gate = (held_by, stands_for)``: one more input, ``held_by``, written in the browser
+    after ``stands_for`` (Dash holds a callback back while another one is to write one of its
+    inputs), whose change runs the sections that take ``stands_for``."""
     parts = sections(board)
     inputs: dict[str, Input] = {}
     states: dict[str, State] = {}
     for s in parts:
         for i in s.inputs:
             inputs.setdefault(_key(i), i)
+    alias: dict[str, str] = {}
+    if gate is not None:
+        inputs.setdefault(_key(gate[0]), gate[0])
+        alias[_key(gate[0])] = _key(gate[1])
     for s in parts:
         for st in s.states:
             if _key(st) not in inputs:
@@ -96,6 +104,7 @@ def register(board: str, cap: Cap) -> Callable[..., list[Any]]:
     def answer(*values: Any) -> list[Any]:
         given = dict(zip(names, values, strict=True))
         changed = set(dash.ctx.triggered_prop_ids) if dash.ctx.triggered else set()
+        changed = {alias.get(c, c) for c in changed}
         viewer = current_viewer()
         out: list[Any] = []
         for s in parts:

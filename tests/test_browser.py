@@ -210,6 +210,54 @@ def test_login_page_in_english_and_thai(browser: Any, live_url: str) -> None:
         p.close()
 
 
+# When the page's first map was on the screen (every trace given to the map, loaded, still),
+# when its answer came, and when the side panels' request left.
+ORDER_JS = """(() => {
+  const R = window.__order = {panels: null, mapAnswered: null, drawn: null};
+  const orig = window.fetch;
+  window.fetch = function (input, init) {
+    const url = typeof input === 'string' ? input : input.url;
+    const body = init && typeof init.body === 'string' ? init.body : '';
+    const p = orig.apply(this, arguments);
+    if (url.includes('_dash-update-component')) {
+      if (body.includes('home-categories.options') && R.panels === null) {
+        R.panels = performance.now();
+      }
+      if (body.includes('home-map.figure')) {
+        p.then(() => { if (R.mapAnswered === null) R.mapAnswered = performance.now(); });
+      }
+    }
+    return p;
+  };
+  setInterval(() => {
+    const gd = document.querySelector('#home-map .js-plotly-plot');
+    const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    const m = sub && sub.map;
+    if (R.drawn === null && m && gd._fullData.every(t => sub.traceHash[t.uid])
+        && m.loaded() && m.areTilesLoaded() && !m.isMoving()) R.drawn = performance.now();
+  }, 10);
+})();"""
+
+
+def test_side_panels_wait_for_the_first_map(
+    browser: Any, live_url: str, users: dict[str, tuple[str, str]]
+) -> None:
+    """The browser draws the map and the panels' answer on one thread: the panels are asked
+    for once the first map is on the screen (or 3 s after its answer came, whatever held it)."""
+    p = Page(browser)
+    try:
+        p.context.add_init_script(ORDER_JS)
+        p.sign_in(live_url, *users["command"])
+        order = p.page.evaluate("window.__order")
+        assert None not in order.values(), order
+        assert order["panels"] >= order["drawn"] - 15 or (
+            order["panels"] - order["mapAnswered"] >= 2900
+        ), order
+        assert "แจ้งเหตุล่าสุด" in p.page.inner_text("#home-tips")  # the panels did come
+    finally:
+        p.close()
+
+
 def test_language_is_remembered_at_the_next_sign_in(
     browser: Any, live_url: str, users: dict[str, tuple[str, str]]
 ) -> None:

@@ -241,6 +241,7 @@
 })();
 
 /* The page's clientside callbacks (namespace "sitaware"). */
+var shownOnce = false;
 window.dash_clientside = Object.assign({}, window.dash_clientside);
 window.dash_clientside.sitaware = Object.assign({}, window.dash_clientside.sitaware, {
   // the map page's controls in one store (home.py: query_of parses it on the server)
@@ -260,6 +261,30 @@ window.dash_clientside.sitaware = Object.assign({}, window.dash_clientside.sitaw
       return query;
     }
     return window.dash_clientside.no_update;
+  },
+  // the map's key once the page's first map is drawn (every trace given to the map, the map
+  // loaded and still), or 3 s after it came; every later key at once (home_panels.py)
+  shown: function (key) {
+    if (shownOnce) {
+      return key;
+    }
+    var since = Date.now();
+    return new Promise(function (resolve) {
+      (function check() {
+        var gd = document.querySelector("#home-map .js-plotly-plot");
+        var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+        var m = sub && sub.map;
+        var drawn = !!m && (gd._fullData || []).every(function (t) {
+          return sub.traceHash && sub.traceHash[t.uid];
+        }) && m.loaded() && m.areTilesLoaded() && !m.isMoving();
+        if (drawn || Date.now() - since > 3000) {
+          shownOnce = true;
+          resolve(key);
+        } else {
+          window.setTimeout(check, 25);
+        }
+      })();
+    });
   },
   // a drag across the trend chart's days (it carries the x range), for the server
   trendRange: function (relayout) {

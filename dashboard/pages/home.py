@@ -132,6 +132,7 @@ def layout(**_query: Any) -> html.Div:
         dcc.Store(id=ids.HOME_VIEW),
         dcc.Store(id=ids.HOME_MOVED),
         dcc.Store(id=ids.HOME_MAP_KEY),
+        dcc.Store(id=ids.HOME_MAP_SHOWN),
         dcc.Store(id=ids.HOME_AREA_SEL),
         dcc.Store(id=ids.HOME_NEAR),
         dcc.Store(id=ids.HOME_NEAR_QUERY),

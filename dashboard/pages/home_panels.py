@@ -918,6 +918,21 @@ def render_venues(raw: Any, lang: str, _drawn: Any = None) -> list[Any]:
     ]
 
 
+# The first map of a page is on the screen before the panels are asked for: the browser
+# draws the map and the panels' answer (tables, the trend chart) on one thread, and a map
+# that waited for them was ready ~0.2 s later (docs/map.md). The page's script writes the
+# map's key here once that map is drawn (at most 3 s after it arrived), and at once for every
+# later map.
+dash.clientside_callback(
+    dash.ClientsideFunction(namespace="sitaware", function_name="shown"),
+    Output(ids.HOME_MAP_SHOWN, "data"),
+    Input(ids.HOME_MAP_KEY, "data"),
+)
+
 # The panels above that follow the page's query answer in one request (dashboard.board): a
 # change of area or window sends the map, the proximity list and this, not eleven requests.
-board_home = register("home", Cap.TIPS_AGGREGATE)
+board_home = register(
+    "home",
+    Cap.TIPS_AGGREGATE,
+    gate=(Input(ids.HOME_MAP_SHOWN, "data"), Input(ids.HOME_MAP_KEY, "data")),
+)
