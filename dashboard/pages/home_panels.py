@@ -3,8 +3,9 @@ with counts and "send to report", proximity lists, the trend chart (linked both 
 map), playback, tips near venues (a saved filter), hotspots, tips and venues lists, and the
 toast for priority tips near sensitive venues.
 
-The heavier panels also take the map's drawn key (``HOME_MAP_KEY``) as an input: Dash then
-runs them after the map's first drawing, so at page load the map gets the server first.
+The panels that follow the page's query answer in one request (``board_home``). It also takes
+the map's key (``HOME_MAP_KEY``) and, at page load, waits until the first map is on the
+screen (``HOME_MAP_SHOWN``): the map gets the server and the browser first.
 """
 
 from __future__ import annotations
