@@ -1,13 +1,20 @@
 /* sitaware: a click anywhere on the map (not only on a feature) reaches the server as a
    point, for proximity ("what is near here?"). Plotly reports clicks on features only, so
    this listens on the MapLibre map itself and writes the point into the page's store. */
+
+// The home map's plotly subplot (its MapLibre map in `.map`), null until plotly has drawn it.
+function sitawareMapSubplot() {
+  var gd = document.querySelector("#home-map .js-plotly-plot");
+  var layout = gd && gd._fullLayout;
+  var sub = layout && layout.map && layout.map._subplot;
+  return sub && sub.map ? sub : null;
+}
+
 (function () {
   "use strict";
   function attach() {
-    var gd = document.querySelector("#home-map .js-plotly-plot");
-    var layout = gd && gd._fullLayout;
-    var sub = layout && layout.map && layout.map._subplot;
-    if (!sub || !sub.map) {
+    var sub = sitawareMapSubplot();
+    if (!sub) {
       return;
     }
     if (!keepsSources) {
@@ -271,10 +278,9 @@ window.dash_clientside.sitaware = Object.assign({}, window.dash_clientside.sitaw
     var since = Date.now();
     return new Promise(function (resolve) {
       (function check() {
-        var gd = document.querySelector("#home-map .js-plotly-plot");
-        var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+        var sub = sitawareMapSubplot();
         var m = sub && sub.map;
-        var drawn = !!m && (gd._fullData || []).every(function (t) {
+        var drawn = !!m && (sub.gd._fullData || []).every(function (t) {
           return sub.traceHash && sub.traceHash[t.uid];
         }) && m.loaded() && m.areTilesLoaded() && !m.isMoving();
         if (drawn || Date.now() - since > 3000) {
