@@ -454,6 +454,8 @@ def place_points(
             sql(clusters_sql), {**params, "cell_deg": _ladder(span / CLUSTER_CELLS_ACROSS)}
         ).all()
         total = sum(int(r.n) for r in clusters)
+        if total == 0:  # nothing here (most provinces of a venue list): no second statement
+            return {"points": [], "clusters": [], "total": 0}
         if total > limit:
             return {
                 "points": [],

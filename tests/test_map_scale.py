@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 
 from geodata import tips
 from geodata.errors import ForbiddenError
@@ -228,6 +228,25 @@ def test_place_points_switch_to_clusters_above_the_limit(conn: Connection) -> No
     assert {p["category"] for p in schools["points"]} == {"school"}
     corner = tips.place_points(conn, FIELD, "venue", bbox=(104.499, 6.199, 104.511, 6.211))
     assert corner["total"] == len(corner["points"]) > 0
+
+
+def test_an_empty_view_asks_for_no_points(conn: Connection) -> None:
+    _venues(conn, 30)
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(conn, "before_cursor_execute", seen)
+    try:
+        empty = tips.place_points(conn, FIELD, "venue", bbox=(98.9, 18.7, 99.1, 18.9))
+        some = tips.place_points(conn, FIELD, "venue", bbox=(104.45, 6.15, 104.85, 6.35))
+    finally:
+        event.remove(conn, "before_cursor_execute", seen)
+    assert empty == {"points": [], "clusters": [], "total": 0}
+    assert some["total"] == len(some["points"]) == 30
+    points = [s for s in statements if "map points" in s]
+    assert len(points) == 1  # only for the view that holds venues
 
 
 def test_place_points_lodging(conn: Connection) -> None:
