@@ -394,8 +394,8 @@ class SavedView(Base):
 
 
 class TipCell(Base):
-    """Tip counts per grid cell and Bangkok day or week, kept by triggers on ``tip``
-    (migration 0010; levels in ``geodata.tips.LEVELS``)."""
+    """Tip counts per grid cell and Bangkok day, week or all time (period 1, 7 or 0), kept by
+    triggers on ``tip`` (migrations 0010 and 0015; levels in ``geodata.tips.LEVELS``)."""
 
     __tablename__ = "tip_cell"
     lvl: Mapped[int] = mapped_column(SmallInteger, primary_key=True)

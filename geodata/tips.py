@@ -198,12 +198,12 @@ def venues_in_area(
 
 Bbox = tuple[float, float, float, float]
 
-# Pre-aggregated levels of tip_cell (migration 0010 holds the same constants):
-# level -> (cell size in degrees, one row per category?, weeks as well as days?)
-LEVELS: dict[int, tuple[float, bool, bool]] = {
-    0: (0.001, False, False),
-    1: (0.005, False, True),
-    2: (0.05, True, True),
+# Pre-aggregated levels of tip_cell (migrations 0010 and 0015 hold the same constants):
+# level -> (cell size in degrees, one row per category?, weeks as well as days?, all time?)
+LEVELS: dict[int, tuple[float, bool, bool, bool]] = {
+    0: (0.001, False, False, False),
+    1: (0.005, False, True, True),
+    2: (0.05, True, True, True),
 }
 # Cell sizes cell_for_bbox chooses from: each an integer multiple of a level's cell.
 CELL_LADDER = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
@@ -261,7 +261,7 @@ def _cell_range(bbox: Bbox | None, cell: float) -> dict[str, int]:
 def _level_for(cell: float, by_category: bool) -> tuple[int, int] | None:
     """(level, cells of the level per output cell) of the coarsest level that serves ``cell``."""
     for lvl in sorted(LEVELS, key=lambda v: -LEVELS[v][0]):
-        size, has_categories, _ = LEVELS[lvl]
+        size, has_categories, _, _ = LEVELS[lvl]
         k = round(cell / size)
         if k >= 1 and abs(k * size - cell) < 1e-9 and (has_categories or not by_category):
             return lvl, k
@@ -348,7 +348,7 @@ def tip_density(
     with connect(bind) as conn:
         if level is not None:
             lvl, k = level
-            size, _, weeks = LEVELS[lvl]
+            size, _, weeks, all_time = LEVELS[lvl]
             out = _cell_range(box, cell)
             if box is not None:  # the level's cells inside the output cells of the viewport
                 out = {
@@ -357,16 +357,12 @@ def tip_density(
                     "y0": out["y0"] * k,
                     "y1": out["y1"] * k + k - 1,
                 }
-            params: dict[str, Any] = {
-                "lvl": lvl,
-                "cell_l": size,
-                "k": k,
-                "cell_deg": cell,
-                "cats": cats,
-                **window_parts(since, until, weeks=weeks),
-                **out,
-            }
-            rows = tuples(conn, sql("tip_density_cells"), params)
+            params: dict[str, Any] = {"lvl": lvl, "k": k, "cell_deg": cell, "cats": cats, **out}
+            if all_time and since is None and until is None:  # every tip: one row per cell
+                rows = tuples(conn, sql("tip_density_cells_all"), params)
+            else:
+                params.update(cell_l=size, **window_parts(since, until, weeks=weeks))
+                rows = tuples(conn, sql("tip_density_cells"), params)
         else:
             params = {
                 "since": since,

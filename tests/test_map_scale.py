@@ -22,12 +22,12 @@ BKK = dt.timezone(dt.timedelta(hours=7))
 T0 = dt.datetime(2001, 3, 14, 9, 30, tzinfo=BKK)
 
 
-M0010 = migration("0010_tip_cell.py")
+M0015 = migration("0015_tip_cell_all_time.py")  # tip_cell's levels and periods now
 
 
 def _mismatches(conn: Connection) -> int:
     """Rows that differ between tip_cell and the same counts computed from tip."""
-    direct = M0010._deltas("SELECT geom, reported_at, category, 1 AS d FROM tip")
+    direct = M0015.deltas("SELECT geom, reported_at, category, 1 AS d FROM tip")
     kept = "SELECT lvl, period, start, cx, cy, category, n FROM tip_cell"
     return int(
         conn.execute(
@@ -183,6 +183,42 @@ def test_density_equals_the_raw_count_for_every_level(conn: Connection) -> None:
             # an area filter always counts the tips themselves: compare with the raw statement
             raw = tips.tip_density(conn, FIELD, cell_deg=cell + 1e-7, categories=cats, **window)
             assert sum(fast.values()) == sum(n for lon, lat, n in raw if 104.3 < lon < 105.1 and 6.0 < lat < 6.7)  # fmt: skip
+
+
+def test_the_all_window_reads_all_time_rows_and_counts_every_tip(conn: Connection) -> None:
+    _add(
+        conn,
+        [
+            (f"w{i}", 104.5 + (i * 37 % 100) * 0.004, 6.2 + (i * 11 % 50) * 0.006,
+             T0 + dt.timedelta(days=3 * i, hours=i), "กข"[i % 2])
+            for i in range(120)
+        ],
+    )  # fmt: skip
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    bbox = (104.4, 6.1, 105.0, 6.6)
+    everything = {"since": T0 - dt.timedelta(days=1), "until": T0 + dt.timedelta(days=400)}
+    for cell, cats in ((0.005, ()), (0.01, ()), (0.05, ()), (0.05, ("ก",)), (0.1, ())):
+        event.listen(conn, "before_cursor_execute", seen)
+        try:
+            whole = _cells(conn, bbox=bbox, cell_deg=cell, categories=cats)
+        finally:
+            event.remove(conn, "before_cursor_execute", seen)
+        assert "over all time" in statements[-1]
+        assert whole == _cells(conn, bbox=bbox, cell_deg=cell, categories=cats, **everything)
+        assert sum(whole.values()) == (60 if cats else 120)
+    # a street-sized cell has no all-time rows (level 0): it reads days, with the same answer
+    assert _cells(conn, bbox=bbox, cell_deg=0.001) == _cells(
+        conn, bbox=bbox, cell_deg=0.001, **everything
+    )
+    # and the all-time rows follow updates and deletes like the rest
+    conn.execute(text("UPDATE tip SET category = 'ข' WHERE source_id IN ('w0', 'w2')"))
+    conn.execute(text("DELETE FROM tip WHERE source_id IN ('w4', 'w5')"))
+    assert sum(_cells(conn, bbox=bbox, cell_deg=0.05, categories=["ก"]).values()) == 57
+    assert _mismatches(conn) == 0
 
 
 def test_cell_for_bbox_follows_the_span() -> None:

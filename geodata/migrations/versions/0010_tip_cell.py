@@ -34,63 +34,81 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-# The levels, as a VALUES list the trigger joins every changed tip with.
-_LEVELS = (
-    "(VALUES (0::smallint, 0.001::float8, false, 1::smallint),"
-    " (1::smallint, 0.005::float8, false, 1::smallint),"
-    " (1::smallint, 0.005::float8, false, 7::smallint),"
-    " (2::smallint, 0.05::float8, true, 1::smallint),"
-    " (2::smallint, 0.05::float8, true, 7::smallint))"
-    " AS k (lvl, cell, by_category, period)"
+# The levels, as a VALUES list the trigger joins every changed tip with (migration 0015 adds
+# the all-time period 0 to levels 1 and 2 through ``function_sql``).
+LEVEL_ROWS = (
+    (0, 0.001, False, 1),
+    (1, 0.005, False, 1),
+    (1, 0.005, False, 7),
+    (2, 0.05, True, 1),
+    (2, 0.05, True, 7),
 )
 
-# The counts of a set of (geom, reported_at, category, delta) rows, one row per cell key.
+
+def levels_sql(rows: tuple[tuple[int, float, bool, int], ...]) -> str:
+    """The VALUES list of (lvl, cell, by_category, period) rows."""
+    values = ", ".join(
+        f"({lvl}::smallint, {cell}::float8, {str(by_cat).lower()}, {period}::smallint)"
+        for lvl, cell, by_cat, period in rows
+    )
+    return f"(VALUES {values}) AS k (lvl, cell, by_category, period)"
+
+
+# The counts of a set of (geom, reported_at, category, delta) rows, one row per cell key: a
+# day starts on itself, a week on its Monday, all time (period 0) on the week epoch.
 _DELTAS = (
     "SELECT k.lvl, k.period,"
-    " CASE k.period WHEN 1 THEN s.day"
+    " CASE k.period WHEN 1 THEN s.day WHEN 0 THEN DATE '2000-01-03'"
     " ELSE s.day - mod(mod(s.day - DATE '2000-01-03', 7) + 7, 7) END AS start,"
     " floor(ST_X(s.geom) / k.cell)::int AS cx, floor(ST_Y(s.geom) / k.cell)::int AS cy,"
     " CASE WHEN k.by_category THEN s.category ELSE '' END AS category,"
     " sum(s.d)::int AS n"
     " FROM (SELECT geom, (reported_at AT TIME ZONE 'Asia/Bangkok')::date AS day,"
     " category::text AS category, d FROM (<src>) src WHERE geom IS NOT NULL) s"
-    " CROSS JOIN " + _LEVELS + " GROUP BY 1, 2, 3, 4, 5, 6"
+    " CROSS JOIN <levels> GROUP BY 1, 2, 3, 4, 5, 6"
 )
 
 
-def _deltas(src: str) -> str:
+def deltas(src: str, levels: str = levels_sql(LEVEL_ROWS)) -> str:
     """The counts per cell key of ``src``: rows of (geom, reported_at, category, d)."""
-    return _DELTAS.replace("<src>", src)
+    return _DELTAS.replace("<src>", src).replace("<levels>", levels)
 
 
 _NEW = "SELECT geom, reported_at, category, 1 AS d FROM tip_new"
 _OLD = "SELECT geom, reported_at, category, -1 AS d FROM tip_old"
 
 
-def _apply(src: str) -> str:
+def _apply(src: str, levels: str) -> str:
     """Add the counts of ``src`` to tip_cell (sorted, so concurrent writers lock in one order)."""
     return (
         "INSERT INTO tip_cell AS c (lvl, period, start, cx, cy, category, n) "
-        f"SELECT * FROM ({_deltas(src)}) d WHERE d.n <> 0 ORDER BY 1, 2, 3, 4, 5, 6 "
+        f"SELECT * FROM ({deltas(src, levels)}) d WHERE d.n <> 0 ORDER BY 1, 2, 3, 4, 5, 6 "
         "ON CONFLICT (lvl, period, start, cx, cy, category) DO UPDATE SET n = c.n + EXCLUDED.n;"
     )
 
 
-# Cells emptied by a delete or an update go away (only the keys the old rows touched).
-_PRUNE = (
-    f"DELETE FROM tip_cell c USING ({_deltas(_OLD)}) d WHERE c.n = 0"
-    " AND (c.lvl, c.period, c.start, c.cx, c.cy, c.category)"
-    " = (d.lvl, d.period, d.start, d.cx, d.cy, d.category);"
-)
+def _prune(levels: str) -> str:
+    """Cells emptied by a delete or an update go away (only the keys the old rows touched)."""
+    return (
+        f"DELETE FROM tip_cell c USING ({deltas(_OLD, levels)}) d WHERE c.n = 0"
+        " AND (c.lvl, c.period, c.start, c.cx, c.cy, c.category)"
+        " = (d.lvl, d.period, d.start, d.cx, d.cy, d.category);"
+    )
 
-# Static SQL per operation: a transition table exists only for the events that declare it.
-_FUNCTION = (
-    "CREATE FUNCTION tip_cell_sync() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN "
-    f"IF TG_OP = 'INSERT' THEN {_apply(_NEW)} "
-    f"ELSIF TG_OP = 'DELETE' THEN {_apply(_OLD)} {_PRUNE} "
-    f"ELSE {_apply(_NEW + ' UNION ALL ' + _OLD)} {_PRUNE} "
-    "END IF; RETURN NULL; END $body$"
-)
+
+def function_sql(rows: tuple[tuple[int, float, bool, int], ...], *, replace: bool = False) -> str:
+    """The trigger function for these levels. Static SQL per operation: a transition table
+    exists only for the events that declare it."""
+    levels = levels_sql(rows)
+    return (
+        f"CREATE {'OR REPLACE ' if replace else ''}FUNCTION tip_cell_sync() RETURNS trigger"
+        " LANGUAGE plpgsql AS $body$ BEGIN "
+        f"IF TG_OP = 'INSERT' THEN {_apply(_NEW, levels)} "
+        f"ELSIF TG_OP = 'DELETE' THEN {_apply(_OLD, levels)} {_prune(levels)} "
+        f"ELSE {_apply(_NEW + ' UNION ALL ' + _OLD, levels)} {_prune(levels)} "
+        "END IF; RETURN NULL; END $body$"
+    )
+
 
 UPGRADE = [
     """
@@ -105,7 +123,7 @@ UPGRADE = [
         PRIMARY KEY (lvl, period, start, cx, cy, category) INCLUDE (n)
     )
     """,
-    _FUNCTION,
+    function_sql(LEVEL_ROWS),
     "CREATE TRIGGER tip_cell_insert AFTER INSERT ON tip REFERENCING NEW TABLE AS tip_new"
     " FOR EACH STATEMENT EXECUTE FUNCTION tip_cell_sync()",
     "CREATE TRIGGER tip_cell_update AFTER UPDATE ON tip"
@@ -119,7 +137,7 @@ UPGRADE = [
     " FOR EACH STATEMENT EXECUTE FUNCTION tip_cell_truncate()",
     # The tips already there
     "INSERT INTO tip_cell (lvl, period, start, cx, cy, category, n) "
-    + _deltas("SELECT geom, reported_at, category, 1 AS d FROM tip"),
+    + deltas("SELECT geom, reported_at, category, 1 AS d FROM tip"),
     "ANALYZE tip_cell",
 ]
 DOWNGRADE = [
