@@ -5,16 +5,17 @@ clusters; the role checks."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, Engine, event, text
 
-from geodata import tips
+from geodata import migrate, tips
 from geodata.errors import ForbiddenError
 from geodata.load import BatchMeta, load_batch
 from geodata.roles import Viewer
-from tests.dbtools import migration
+from tests.dbtools import migration, scratch_database
 
 FIELD = Viewer.for_role("f", "field")
 BKK = dt.timezone(dt.timedelta(hours=7))
@@ -22,12 +23,14 @@ BKK = dt.timezone(dt.timedelta(hours=7))
 T0 = dt.datetime(2001, 3, 14, 9, 30, tzinfo=BKK)
 
 
+M0010 = migration("0010_tip_cell.py")
 M0015 = migration("0015_tip_cell_all_time.py")  # tip_cell's levels and periods now
 
 
-def _mismatches(conn: Connection) -> int:
-    """Rows that differ between tip_cell and the same counts computed from tip."""
-    direct = M0015.deltas("SELECT geom, reported_at, category, 1 AS d FROM tip")
+def _mismatches(conn: Connection, levels: str = M0010.levels_sql(M0015.LEVEL_ROWS)) -> int:
+    """Rows that differ between tip_cell and the same counts computed from tip, at every level
+    and period of ``levels`` (by default those of the latest migration)."""
+    direct = M0010.deltas("SELECT geom, reported_at, category, 1 AS d FROM tip", levels)
     kept = "SELECT lvl, period, start, cx, cy, category, n FROM tip_cell"
     return int(
         conn.execute(
@@ -219,6 +222,36 @@ def test_the_all_window_reads_all_time_rows_and_counts_every_tip(conn: Connectio
     conn.execute(text("DELETE FROM tip WHERE source_id IN ('w4', 'w5')"))
     assert sum(_cells(conn, bbox=bbox, cell_deg=0.05, categories=["ก"]).values()) == 57
     assert _mismatches(conn) == 0
+
+
+@pytest.fixture
+def scratch_engine(server_admin_url: str) -> Iterator[Engine]:
+    with scratch_database(server_admin_url, "sitaware_test_tip_cell") as eng:
+        yield eng
+
+
+def test_migration_0015_adds_all_time_rows_to_existing_counts(scratch_engine: Engine) -> None:
+    rows = [
+        (f"m{i}", 104.5 + (i * 37 % 100) * 0.004, 6.2 + (i * 11 % 50) * 0.006,
+         T0 + dt.timedelta(days=2 * i), "กข"[i % 2])
+        for i in range(60)
+    ]  # fmt: skip
+    migrate.upgrade(scratch_engine, "0014")
+    with scratch_engine.begin() as c:
+        _add(c, rows)
+    migrate.upgrade(scratch_engine, "0015")
+    with scratch_engine.begin() as c:
+        assert _mismatches(c) == 0
+        period0 = "SELECT sum(n) FROM tip_cell WHERE period = 0 AND lvl = :lvl"
+        assert c.execute(text(period0), {"lvl": 1}).scalar_one() == 60
+        assert c.execute(text(period0), {"lvl": 2}).scalar_one() == 60
+        c.execute(text("DELETE FROM tip WHERE source_id LIKE 'm1%'"))
+        assert _mismatches(c) == 0
+    migrate.downgrade(scratch_engine, "0014")
+    with scratch_engine.begin() as c:  # 0010's trigger again, and no all-time rows
+        _add(c, [("n0", 104.6, 6.3, T0, "ก")])
+        assert _mismatches(c, M0010.levels_sql(M0010.LEVEL_ROWS)) == 0
+        assert c.execute(text("SELECT count(*) FROM tip_cell WHERE period = 0")).scalar_one() == 0
 
 
 def test_cell_for_bbox_follows_the_span() -> None:
