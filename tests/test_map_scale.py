@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -51,6 +52,21 @@ def _add(conn: Connection, rows: list[tuple[str, float, float, dt.datetime, str]
         ),
         [{"sid": s, "lon": lon, "lat": lat, "at": at, "cat": cat} for s, lon, lat, at, cat in rows],
     )
+
+
+@contextmanager
+def _statements(conn: Connection) -> Iterator[list[str]]:
+    """The SQL statements run on ``conn`` inside the block, in order."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(conn, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(conn, "before_cursor_execute", record)
 
 
 def _cells(conn: Connection, **kw: Any) -> dict[tuple[float, float], int]:
@@ -197,19 +213,11 @@ def test_the_all_window_reads_all_time_rows_and_counts_every_tip(conn: Connectio
             for i in range(120)
         ],
     )  # fmt: skip
-    statements: list[str] = []
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
     bbox = (104.4, 6.1, 105.0, 6.6)
     everything = {"since": T0 - dt.timedelta(days=1), "until": T0 + dt.timedelta(days=400)}
     for cell, cats in ((0.005, ()), (0.01, ()), (0.05, ()), (0.05, ("ก",)), (0.1, ())):
-        event.listen(conn, "before_cursor_execute", seen)
-        try:
+        with _statements(conn) as statements:
             whole = _cells(conn, bbox=bbox, cell_deg=cell, categories=cats)
-        finally:
-            event.remove(conn, "before_cursor_execute", seen)
         assert "over all time" in statements[-1]
         assert whole == _cells(conn, bbox=bbox, cell_deg=cell, categories=cats, **everything)
         assert sum(whole.values()) == (60 if cats else 120)
@@ -301,17 +309,9 @@ def test_place_points_switch_to_clusters_above_the_limit(conn: Connection) -> No
 
 def test_an_empty_view_asks_for_no_points(conn: Connection) -> None:
     _venues(conn, 30)
-    statements: list[str] = []
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(conn, "before_cursor_execute", seen)
-    try:
+    with _statements(conn) as statements:
         empty = tips.place_points(conn, FIELD, "venue", bbox=(98.9, 18.7, 99.1, 18.9))
         some = tips.place_points(conn, FIELD, "venue", bbox=(104.45, 6.15, 104.85, 6.35))
-    finally:
-        event.remove(conn, "before_cursor_execute", seen)
     assert empty == {"points": [], "clusters": [], "total": 0}
     assert some["total"] == len(some["points"]) == 30
     points = [s for s in statements if "map points" in s]
