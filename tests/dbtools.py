@@ -4,19 +4,15 @@ revision id is not a Python identifier)."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from types import ModuleType
 
 import psycopg
 from sqlalchemy import Engine
 
-from geodata import localdb
+from geodata import localdb, migrate
 from geodata.db import make_engine
-
-VERSIONS = Path(__file__).resolve().parent.parent / "geodata" / "migrations" / "versions"
 
 
 @contextmanager
@@ -37,10 +33,4 @@ def scratch_database(server_admin_url: str, name: str) -> Iterator[Engine]:
 
 def migration(file_name: str) -> ModuleType:
     """The migration ``geodata/migrations/versions/<file_name>`` as a module."""
-    spec = importlib.util.spec_from_file_location(
-        file_name.removesuffix(".py"), VERSIONS / file_name
-    )
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return migrate.version_module(file_name)

@@ -19,11 +19,9 @@ Create Date: 2026-11-27
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 from alembic import op
+
+from geodata.migrate import version_module
 
 revision = "0015"
 down_revision = "0014"
@@ -31,25 +29,10 @@ branch_labels = None
 depends_on = None
 
 
-def _m0010() -> ModuleType:
-    """Migration 0010, whose trigger function this one rebuilds with more levels."""
-    path = Path(__file__).with_name("0010_tip_cell.py")
-    spec = importlib.util.spec_from_file_location("sitaware_m0010", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path}")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-M0010 = _m0010()
+# Migration 0010, whose trigger function this one rebuilds with more levels
+M0010 = version_module("0010_tip_cell.py")
 ALL_TIME = ((1, 0.005, False, 0), (2, 0.05, True, 0))
 LEVEL_ROWS = M0010.LEVEL_ROWS + ALL_TIME
-
-
-def deltas(src: str) -> str:
-    """The counts per cell key of ``src`` at every level and period this migration keeps."""
-    return str(M0010.deltas(src, M0010.levels_sql(LEVEL_ROWS)))
 
 
 def upgrade() -> None:
