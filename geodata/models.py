@@ -12,6 +12,7 @@ from typing import Any
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
+    Column,
     Boolean,
     Date,
     DateTime,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Table,
     Text,
     func,
 )
@@ -419,3 +421,28 @@ class TipAreaDay(Base):
     status: Mapped[str] = mapped_column(String(16), primary_key=True)
     grade: Mapped[str] = mapped_column(String(1), primary_key=True)
     n: Mapped[int] = mapped_column(Integer)
+
+
+# Count deltas the triggers of ``tip`` append, folded into tip_cell and tip_area_day by
+# ``tip_counts_compact()`` (migration 0016); readers read the views ``tip_cell_counts`` and
+# ``tip_area_day_counts``. No key: a key may have several rows until they are folded.
+TIP_CELL_DELTA = Table(
+    "tip_cell_delta",
+    Base.metadata,
+    *(Column(c, SmallInteger, nullable=False) for c in ("lvl", "period")),
+    Column("start", Date, nullable=False),
+    *(Column(c, Integer, nullable=False) for c in ("cx", "cy")),
+    Column("category", String(64), nullable=False),
+    Column("n", Integer, nullable=False),
+)
+TIP_AREA_DAY_DELTA = Table(
+    "tip_area_day_delta",
+    Base.metadata,
+    Column("lvl", SmallInteger, nullable=False),
+    Column("code", String(4), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("grade", String(1), nullable=False),
+    Column("n", Integer, nullable=False),
+)

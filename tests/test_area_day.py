@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 
 from geodata import areas, migrate, tipfilter, tips
-from geodata.load import BatchMeta, load_batch
+from geodata.load import BatchMeta, compact_counts, load_batch
 from geodata.queries import sql
 from geodata.roles import Viewer
 from tests.dbtools import migration, scratch_database
@@ -40,16 +40,22 @@ RELIABILITY = [None, "A1", "B2", "F6"]
 
 M0012 = migration("0012_tip_area_day.py")
 DIRECT = M0012._deltas(f"SELECT {M0012._COLUMNS}, 1 AS d FROM tip")
-KEPT = "SELECT lvl, code, day, category, status, grade, n FROM tip_area_day"
+# The counts kept: tip_area_day and the deltas not yet folded into it (migration 0016), or
+# before 0016, tip_area_day alone
+KEPT = (
+    "SELECT lvl, code, day, category, status, grade, sum(n)::int FROM tip_area_day_counts "
+    "GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0"
+)
+KEPT_BEFORE_0016 = "SELECT lvl, code, day, category, status, grade, n FROM tip_area_day"
 
 
-def _mismatches(conn: Connection) -> int:
-    """Rows that differ between tip_area_day and the same counts computed from tip."""
+def _mismatches(conn: Connection, kept: str = KEPT) -> int:
+    """Rows that differ between the counts kept and the same counts computed from tip."""
     return int(
         conn.execute(
             text(
-                f"SELECT count(*) FROM (({KEPT} EXCEPT ALL SELECT * FROM ({DIRECT}) a) "
-                f"UNION ALL (SELECT * FROM ({DIRECT}) b EXCEPT ALL {KEPT})) z"
+                f"SELECT count(*) FROM (({kept} EXCEPT ALL SELECT * FROM ({DIRECT}) a) "
+                f"UNION ALL (SELECT * FROM ({DIRECT}) b EXCEPT ALL {kept})) z"
             )
         ).scalar_one()
     )
@@ -88,12 +94,19 @@ def _add(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
 @pytest.fixture
 def tipped(conn: Connection) -> Connection:
+    """The tips of ``_tips()``, their counts folded into tip_area_day (so that a test can change
+    a count behind the triggers' back)."""
     _add(conn, _tips())
+    assert compact_counts(conn) is not None
+    assert conn.execute(text("SELECT count(*) FROM tip_area_day_delta")).scalar_one() == 0
     return conn
 
 
 def test_tip_area_day_follows_inserts_updates_and_deletes(conn: Connection) -> None:
     _add(conn, _tips(60))
+    assert _mismatches(conn) == 0
+    assert conn.execute(text("SELECT count(*) FROM tip_area_day_delta")).scalar_one() > 20
+    compact_counts(conn)
     assert _mismatches(conn) == 0
     assert conn.execute(text("SELECT count(*) FROM tip_area_day")).scalar_one() > 20
     where = f"WHERE source = '{SOURCE}' AND source_id"
@@ -113,16 +126,23 @@ def test_tip_area_day_follows_inserts_updates_and_deletes(conn: Connection) -> N
     assert _mismatches(conn) == 0
     conn.execute(text(f"DELETE FROM tip {where} LIKE 'a1%'"))
     assert _mismatches(conn) == 0
+    compact_counts(conn)
+    assert _mismatches(conn) == 0
     conn.execute(text(f"DELETE FROM tip WHERE source = '{SOURCE}'"))
     assert _mismatches(conn) == 0
-    # no emptied rows are left behind
+    # folded, nothing of these tips is left behind: no deltas, no emptied rows
+    compact_counts(conn)
+    assert _mismatches(conn) == 0
+    assert conn.execute(text("SELECT count(*) FROM tip_area_day_delta")).scalar_one() == 0
     assert conn.execute(text("SELECT count(*) FROM tip_area_day WHERE n = 0")).scalar_one() == 0
 
 
 def test_tip_area_day_is_emptied_by_truncate(conn: Connection) -> None:
     _add(conn, _tips(30))
+    compact_counts(conn)
+    _add(conn, [{**r, "sid": "x" + r["sid"]} for r in _tips(5)])  # deltas not yet folded
     conn.execute(text("TRUNCATE tip CASCADE"))
-    assert conn.execute(text("SELECT count(*) FROM tip_area_day")).scalar_one() == 0
+    assert conn.execute(text("SELECT count(*) FROM tip_area_day_counts")).scalar_one() == 0
     _add(conn, _tips(30))
     assert _mismatches(conn) == 0
 
@@ -345,14 +365,14 @@ def test_migration_fills_the_table_from_existing_tips(scratch_engine: Engine) ->
         _add(c, _tips())
     migrate.upgrade(scratch_engine, "0012")
     with scratch_engine.begin() as c:
-        assert _mismatches(c) == 0
+        assert _mismatches(c, KEPT_BEFORE_0016) == 0
         total = c.execute(text("SELECT sum(n) FROM tip_area_day WHERE lvl = 0")).scalar_one()
         assert total == len(_tips())
         with_code = c.execute(text("SELECT sum(n) FROM tip_area_day WHERE lvl = 1")).scalar_one()
         assert with_code == sum(r["sub"] is not None or r["dist"] is not None for r in _tips())
         # and the triggers keep it from there
         c.execute(text(f"DELETE FROM tip WHERE source_id LIKE 'a1%' AND source = '{SOURCE}'"))
-        assert _mismatches(c) == 0
+        assert _mismatches(c, KEPT_BEFORE_0016) == 0
     migrate.downgrade(scratch_engine, "0011")
     with scratch_engine.begin() as c:
         exists = c.execute(text("SELECT to_regclass('tip_area_day')")).scalar_one()

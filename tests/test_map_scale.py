@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, event, text
 
 from geodata import migrate, tips
 from geodata.errors import ForbiddenError
-from geodata.load import BatchMeta, load_batch
+from geodata.load import BatchMeta, compact_counts, load_batch
 from geodata.roles import Viewer
 from tests.dbtools import migration, scratch_database
 
@@ -28,11 +28,21 @@ M0010 = migration("0010_tip_cell.py")
 M0015 = migration("0015_tip_cell_all_time.py")  # tip_cell's levels and periods now
 
 
-def _mismatches(conn: Connection, levels: str = M0010.levels_sql(M0015.LEVEL_ROWS)) -> int:
-    """Rows that differ between tip_cell and the same counts computed from tip, at every level
-    and period of ``levels`` (by default those of the latest migration)."""
+# The counts kept: tip_cell and the deltas not yet folded into it (migration 0016), or before
+# 0016, tip_cell alone
+KEPT = (
+    "SELECT lvl, period, start, cx, cy, category, sum(n)::int FROM tip_cell_counts "
+    "GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0"
+)
+KEPT_BEFORE_0016 = "SELECT lvl, period, start, cx, cy, category, n FROM tip_cell"
+
+
+def _mismatches(
+    conn: Connection, levels: str = M0010.levels_sql(M0015.LEVEL_ROWS), kept: str = KEPT
+) -> int:
+    """Rows that differ between the counts kept and the same counts computed from tip, at every
+    level and period of ``levels`` (by default those of the latest migration)."""
     direct = M0010.deltas("SELECT geom, reported_at, category, 1 AS d FROM tip", levels)
-    kept = "SELECT lvl, period, start, cx, cy, category, n FROM tip_cell"
     return int(
         conn.execute(
             text(
@@ -100,10 +110,17 @@ def test_tip_cell_follows_inserts_updates_and_deletes(conn: Connection) -> None:
     )
     conn.execute(text("UPDATE tip SET status = 'closed' WHERE source = 'test-scale'"))
     assert _mismatches(conn) == 0
+    compact_counts(conn)  # folded or not, the counts are the same
+    assert _mismatches(conn) == 0
     conn.execute(text("DELETE FROM tip WHERE source = 'test-scale' AND source_id LIKE 's1%'"))
     assert _mismatches(conn) == 0
     conn.execute(text("DELETE FROM tip WHERE source = 'test-scale'"))
     assert _mismatches(conn) == 0
+    # folded, nothing of these tips is left behind: no deltas, no emptied cells
+    compact_counts(conn)
+    assert _mismatches(conn) == 0
+    assert conn.execute(text("SELECT count(*) FROM tip_cell_delta")).scalar_one() == 0
+    assert conn.execute(text("SELECT count(*) FROM tip_cell WHERE n = 0")).scalar_one() == 0
 
 
 def test_tip_cell_follows_etl_loads(conn: Connection) -> None:
@@ -249,16 +266,16 @@ def test_migration_0015_adds_all_time_rows_to_existing_counts(scratch_engine: En
         _add(c, rows)
     migrate.upgrade(scratch_engine, "0015")
     with scratch_engine.begin() as c:
-        assert _mismatches(c) == 0
+        assert _mismatches(c, kept=KEPT_BEFORE_0016) == 0
         period0 = "SELECT sum(n) FROM tip_cell WHERE period = 0 AND lvl = :lvl"
         assert c.execute(text(period0), {"lvl": 1}).scalar_one() == 60
         assert c.execute(text(period0), {"lvl": 2}).scalar_one() == 60
         c.execute(text("DELETE FROM tip WHERE source_id LIKE 'm1%'"))
-        assert _mismatches(c) == 0
+        assert _mismatches(c, kept=KEPT_BEFORE_0016) == 0
     migrate.downgrade(scratch_engine, "0014")
     with scratch_engine.begin() as c:  # 0010's trigger again, and no all-time rows
         _add(c, [("n0", 104.6, 6.3, T0, "ก")])
-        assert _mismatches(c, M0010.levels_sql(M0010.LEVEL_ROWS)) == 0
+        assert _mismatches(c, M0010.levels_sql(M0010.LEVEL_ROWS), KEPT_BEFORE_0016) == 0
         assert c.execute(text("SELECT count(*) FROM tip_cell WHERE period = 0")).scalar_one() == 0
 
 

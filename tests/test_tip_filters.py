@@ -16,6 +16,7 @@ from sqlalchemy import Connection, text
 
 from geodata import areas, hotspots, queries, tipfilter, tips
 from geodata.areas import AreaError
+from geodata.load import compact_counts
 from geodata.roles import Viewer
 from tests.web import callback_key, login, make_user, post_callback
 
@@ -242,6 +243,7 @@ def test_heat_with_a_filter_is_exact_and_equals_tip_cell_without_one(
         unfiltered.values()
     )
     # the filtered heat never reads tip_cell: spoil it, and only the unfiltered heat moves
+    assert compact_counts(conn) is not None
     conn.execute(text("UPDATE tip_cell SET n = n + 100 WHERE start >= '2099-01-01'"))
     assert _heat(conn, **window) != unfiltered
     assert _heat(conn, **window, statuses=["new"]) == new

@@ -16,7 +16,7 @@
 -- Columns: code, n
 WITH parts AS (
     SELECT a.code, a.n
-    FROM tip_area_day a
+    FROM tip_area_day_counts a
     WHERE a.lvl = :lvl
       AND a.code >= :prefix AND a.code < (:prefix || 'z') AND a.code LIKE :prefix || '%'
       AND length(a.code) = :len

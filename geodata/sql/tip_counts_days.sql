@@ -14,7 +14,7 @@
 -- Columns: category, n
 WITH parts AS (
     SELECT a.category, a.n
-    FROM tip_area_day a
+    FROM tip_area_day_counts a
     WHERE a.lvl = :lvl AND (:prefix = '' OR a.code = :prefix)
       AND a.day >= :d1 AND a.day < :d2
       -- @include area_day_filter

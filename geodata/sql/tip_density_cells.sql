@@ -12,17 +12,17 @@
 --   :cats                categories to keep (text[], empty = all; only levels by category)
 -- Columns: lon, lat (output cell centre), n
 WITH parts AS (
-    SELECT c.cx, c.cy, c.n FROM tip_cell c
+    SELECT c.cx, c.cy, c.n FROM tip_cell_counts c
     WHERE c.lvl = :lvl AND c.period = 1 AND c.start >= :d1 AND c.start < :w1
       AND c.cx BETWEEN :x0 AND :x1 AND c.cy BETWEEN :y0 AND :y1
       AND (cardinality(CAST(:cats AS text[])) = 0 OR c.category = ANY(CAST(:cats AS text[])))
     UNION ALL
-    SELECT c.cx, c.cy, c.n FROM tip_cell c
+    SELECT c.cx, c.cy, c.n FROM tip_cell_counts c
     WHERE c.lvl = :lvl AND c.period = 7 AND c.start >= :w1 AND c.start < :w2
       AND c.cx BETWEEN :x0 AND :x1 AND c.cy BETWEEN :y0 AND :y1
       AND (cardinality(CAST(:cats AS text[])) = 0 OR c.category = ANY(CAST(:cats AS text[])))
     UNION ALL
-    SELECT c.cx, c.cy, c.n FROM tip_cell c
+    SELECT c.cx, c.cy, c.n FROM tip_cell_counts c
     WHERE c.lvl = :lvl AND c.period = 1 AND c.start >= :w2 AND c.start < :d2
       AND c.cx BETWEEN :x0 AND :x1 AND c.cy BETWEEN :y0 AND :y1
       AND (cardinality(CAST(:cats AS text[])) = 0 OR c.category = ANY(CAST(:cats AS text[])))

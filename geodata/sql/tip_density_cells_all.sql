@@ -10,7 +10,7 @@
 SELECT CAST((floor(c.cx / CAST(:k AS float8)) + 0.5) * :cell_deg AS float8) AS lon,
        CAST((floor(c.cy / CAST(:k AS float8)) + 0.5) * :cell_deg AS float8) AS lat,
        CAST(sum(c.n) AS bigint) AS n
-FROM tip_cell c
+FROM tip_cell_counts c
 WHERE c.lvl = :lvl AND c.period = 0 AND c.start = DATE '2000-01-03'
   AND c.cx BETWEEN :x0 AND :x1 AND c.cy BETWEEN :y0 AND :y1
   AND (cardinality(CAST(:cats AS text[])) = 0 OR c.category = ANY(CAST(:cats AS text[])))

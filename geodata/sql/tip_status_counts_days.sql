@@ -12,7 +12,7 @@
 -- Columns: status, n
 WITH parts AS (
     SELECT a.status, a.n
-    FROM tip_area_day a
+    FROM tip_area_day_counts a
     WHERE a.lvl = :lvl AND (:prefix = '' OR a.code = :prefix)
       AND a.day >= :d1 AND a.day < :d2
     UNION ALL

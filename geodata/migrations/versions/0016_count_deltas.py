@@ -1,0 +1,169 @@
+"""The triggers on ``tip`` append count deltas instead of updating shared rows: a load no longer
+blocks the hotline intake, and two loads no longer lock each other.
+
+Until now the statement-level triggers of ``tip`` (0010, 0012, 0015) added their counts to
+``tip_cell`` and ``tip_area_day`` with ``INSERT … ON CONFLICT DO UPDATE``, which locks every
+row it updates until the writer commits. Since 0015 every tip in a 0.05° cell updates that cell's
+all-time rows, so an ETL load (a million rows: minutes) blocked every other writer of ``tip``
+whose tips fell in a cell it touched, until it committed: a hotline tip posted to
+``/api/v1/tips`` during a Bangkok load waited for the whole load. Two loads of different sources,
+each several statements long, could deadlock on the same rows.
+
+Now:
+
+- The triggers append their (grouped) deltas to ``tip_cell_delta`` and ``tip_area_day_delta``:
+  plain inserts, which lock nothing another writer needs. An update or a delete appends
+  negative deltas.
+- Readers read the views ``tip_cell_counts`` and ``tip_area_day_counts`` (the table
+  ``UNION ALL`` its deltas); every statement that reads them sums ``n``, so a key that has rows
+  in both (or several in the deltas) counts right, in one snapshot.
+- ``tip_counts_compact()`` folds the deltas into the tables (deletes them, adds their sums
+  with one sorted upsert, drops keys whose count reached 0) in one transaction, so readers see
+  the counts before or after, never between. One runs at a time (a transaction-level advisory
+  lock, tried, never waited for: a caller that finds one running leaves its deltas to the next,
+  which is right, only slower to read). ``geodata.load`` calls it after each batch commits.
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-11-27
+"""
+
+# ruff: noqa: S608 - the SQL below is built from this module's and earlier migrations' constants
+
+from __future__ import annotations
+
+from alembic import op
+
+from geodata.migrate import version_module
+
+revision = "0016"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+M0010 = version_module("0010_tip_cell.py")
+M0012 = version_module("0012_tip_area_day.py")
+M0015 = version_module("0015_tip_cell_all_time.py")
+
+CELL_KEY = "lvl, period, start, cx, cy, category"
+AREA_KEY = M0012._KEY  # lvl, code, day, category, status, grade
+# The advisory lock one compaction holds (a constant of this schema)
+LOCK = "hashtextextended('sitaware tip counts compact', 0)"
+
+
+def _sync(name: str, key: str, deltas: str, new: str, old: str) -> str:
+    """The trigger function ``<name>_sync``: the deltas of each statement appended to
+    ``<name>_delta`` (static SQL per operation: a transition table exists only for the events
+    that declare it)."""
+
+    def add(src: str) -> str:
+        counts = deltas.replace("<src>", src)
+        return f"INSERT INTO {name}_delta ({key}, n) SELECT * FROM ({counts}) d WHERE d.n <> 0;"
+
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}_sync() RETURNS trigger LANGUAGE plpgsql AS $body$ "
+        f"BEGIN IF TG_OP = 'INSERT' THEN {add(new)} ELSIF TG_OP = 'DELETE' THEN {add(old)} "
+        f"ELSE {add(new + ' UNION ALL ' + old)} END IF; RETURN NULL; END $body$"
+    )
+
+
+CELL_SYNC = _sync(
+    "tip_cell",
+    CELL_KEY,
+    M0010.deltas("<src>", M0010.levels_sql(M0015.LEVEL_ROWS)),
+    M0010._NEW,
+    M0010._OLD,
+)
+AREA_SYNC = _sync("tip_area_day", AREA_KEY, M0012._deltas("<src>"), M0012._NEW, M0012._OLD)
+
+
+def _fold(name: str, key: str) -> str:
+    """Move ``<name>_delta`` into ``<name>``: the deltas this transaction sees are deleted and
+    their sums added (sorted, one upsert); keys whose count reached 0 are dropped (the partial
+    index ``<name>_zero`` finds them)."""
+    return (
+        f"WITH gone AS (DELETE FROM {name}_delta RETURNING {key}, n) "
+        f"INSERT INTO {name} AS t ({key}, n) SELECT {key}, sum(n)::int FROM gone "
+        f"GROUP BY {key} HAVING sum(n) <> 0 ORDER BY {key} "
+        f"ON CONFLICT ({key}) DO UPDATE SET n = t.n + EXCLUDED.n; "
+        "GET DIAGNOSTICS k = ROW_COUNT; moved := moved + k; "
+        f"DELETE FROM {name} WHERE n = 0;"
+    )
+
+
+COMPACT = (
+    "CREATE FUNCTION tip_counts_compact() RETURNS integer LANGUAGE plpgsql AS $body$ "
+    "DECLARE moved integer := 0; k integer; "
+    f"BEGIN IF NOT pg_try_advisory_xact_lock({LOCK}) THEN RETURN NULL; END IF; "
+    f"{_fold('tip_cell', CELL_KEY)} {_fold('tip_area_day', AREA_KEY)} "
+    "RETURN moved; END $body$"
+)
+
+
+def _view(name: str, key: str) -> str:
+    return (
+        f"CREATE VIEW {name}_counts AS SELECT {key}, n FROM {name} "
+        f"UNION ALL SELECT {key}, n FROM {name}_delta"
+    )
+
+
+def _truncate(name: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}_truncate() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$body$ BEGIN TRUNCATE {name}, {name}_delta; RETURN NULL; END $body$"
+    )
+
+
+def upgrade() -> None:
+    op.execute(
+        """
+        CREATE TABLE tip_cell_delta (
+            lvl smallint NOT NULL,
+            period smallint NOT NULL,
+            start date NOT NULL,
+            cx integer NOT NULL,
+            cy integer NOT NULL,
+            category varchar(64) NOT NULL,
+            n integer NOT NULL
+        )
+        """
+    )
+    op.execute(
+        """
+        CREATE TABLE tip_area_day_delta (
+            lvl smallint NOT NULL,
+            code varchar(4) NOT NULL,
+            day date NOT NULL,
+            category varchar(64) NOT NULL,
+            status varchar(16) NOT NULL,
+            grade varchar(1) NOT NULL,
+            n integer NOT NULL
+        )
+        """
+    )
+    op.execute("CREATE INDEX tip_cell_zero ON tip_cell (lvl) WHERE n = 0")
+    op.execute("CREATE INDEX tip_area_day_zero ON tip_area_day (lvl) WHERE n = 0")
+    op.execute(_view("tip_cell", CELL_KEY))
+    op.execute(_view("tip_area_day", AREA_KEY))
+    op.execute(CELL_SYNC)
+    op.execute(AREA_SYNC)
+    op.execute(_truncate("tip_cell"))
+    op.execute(_truncate("tip_area_day"))
+    op.execute(COMPACT)
+
+
+def downgrade() -> None:
+    # The triggers as they were, then what the deltas hold folded into the tables
+    op.execute(M0010.function_sql(M0015.LEVEL_ROWS, replace=True))
+    op.execute(M0012._FUNCTION.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
+    op.execute(f"SELECT pg_advisory_xact_lock({LOCK})")  # wait for a running compaction
+    op.execute("SELECT tip_counts_compact()")
+    op.execute("DROP FUNCTION tip_counts_compact()")
+    for name in ("tip_cell", "tip_area_day"):
+        op.execute(
+            f"CREATE OR REPLACE FUNCTION {name}_truncate() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$body$ BEGIN TRUNCATE {name}; RETURN NULL; END $body$"
+        )
+        op.execute(f"DROP VIEW {name}_counts")
+        op.execute(f"DROP INDEX {name}_zero")
+        op.execute(f"DROP TABLE {name}_delta")
