@@ -1,6 +1,8 @@
 """Load benchmark: tips that carry coordinates, end to end (read → validate → reverse-geocode →
-COPY → upsert), beside a per-row INSERT baseline on a sample, in the same run; then a re-load
-of the unchanged file.
+COPY → upsert → the map counts folded), beside a per-row INSERT baseline on a sample, in the
+same run; then a re-load of the unchanged file. Two reference figures bound what any loader can
+do on this machine: a bare COPY of the file into a table without index or trigger, and the
+server alone writing the loaded rows again (INSERT … SELECT into tip, rolled back).
 
     .venv/bin/python bench/load.py [--rows 1000000] [--baseline-rows 5000] [--db-url URL]
                                    [--without tip_cell|tip_area_day …]
@@ -88,6 +90,60 @@ def per_row_baseline(eng: Engine, path: Path, n: int, source: str) -> float:
     return len(rows) / (time.perf_counter() - t0)
 
 
+def bare_copy(eng: Engine, path: Path) -> tuple[int, float]:
+    """(rows, seconds) of a bare COPY of the file into a temporary table with no index and no
+    trigger: the reference the issue gives (~200k rows/s), with nothing a load must do."""
+    raw = eng.raw_connection()
+    try:
+        pg = raw.driver_connection
+        assert pg is not None
+        with pg.cursor() as cur:
+            cur.execute(
+                "CREATE TEMP TABLE bare (id text, reported_at timestamptz, category text, "
+                "text text, lat float8, lon float8, reliability text)"
+            )
+            t0 = time.perf_counter()
+            with cur.copy("COPY bare FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, \
+                    path.open("rb") as f:  # fmt: skip
+                while data := f.read(1 << 20):
+                    copy.write(data)
+            seconds = time.perf_counter() - t0
+            cur.execute("SELECT count(*) FROM bare")
+            row = cur.fetchone()
+        pg.rollback()
+    finally:
+        raw.close()
+    return int(row[0]) if row else 0, seconds
+
+
+TIP_COLUMNS = (
+    "reported_at, channel, category, text, status, reliability, reporter_hash, name_th, "
+    "name_en, address_raw, geom, geo_precision, geo_confidence, province_code, district_code, "
+    "subdistrict_code, row_hash, raw_hash"
+)
+
+
+def server_floor(eng: Engine, source: str) -> tuple[int, float, float]:
+    """(rows, seconds to insert, seconds to fold the map counts) of the server alone writing
+    the rows of ``source`` again under new ids: one INSERT … SELECT into tip with its indexes
+    and triggers, then the compaction, rolled back. No loader can be faster on this machine."""
+    with eng.connect() as c:
+        tx = c.begin()
+        t0 = time.perf_counter()
+        n = c.execute(
+            text(
+                f"INSERT INTO tip (source, source_id, {TIP_COLUMNS}) "  # noqa: S608 - constants
+                f"SELECT source || '-floor', source_id, {TIP_COLUMNS} FROM tip WHERE source = :s"
+            ),
+            {"s": source},
+        ).rowcount
+        t1 = time.perf_counter()
+        c.execute(text("SELECT tip_counts_compact()"))
+        t2 = time.perf_counter()
+        tx.rollback()
+    return int(n or 0), t1 - t0, t2 - t1
+
+
 # Pre-aggregated tables kept by triggers on tip (migrations 0010, 0012)
 AGGREGATES = ("tip_cell", "tip_area_day")
 
@@ -151,11 +207,22 @@ def run_load(eng: Engine, settings: Settings, args: argparse.Namespace) -> None:
         return time.perf_counter() - t0, r
 
     first_s, first = load()
+    folded = first.compact_s or 0.0
     print(
         f"first load: {args.rows:,} rows in {first_s:.1f} s = {args.rows / first_s:,.0f} rows/s "
         f"(inserted {first.inserted:,}, quarantined {first.quarantined:,}); "
-        f"{args.rows / first_s / baseline:.1f}x the per-row baseline"
+        f"{args.rows / first_s / baseline:.1f}x the per-row baseline\n"
+        f"  of which the map counts' compaction after the commit: {folded:.1f} s; committed "
+        f"(visible) after {first_s - folded:.1f} s = {args.rows / (first_s - folded):,.0f} rows/s"
     )
+    n, insert_s, fold_s = server_floor(eng, run)
+    print(
+        f"server floor, the same {n:,} rows written again by one INSERT … SELECT (rolled back): "
+        f"{insert_s:.1f} s + compaction {fold_s:.1f} s = {n / (insert_s + fold_s):,.0f} rows/s "
+        f"({n / (insert_s + fold_s) / baseline:.1f}x the per-row baseline)"
+    )
+    n, copy_s = bare_copy(eng, path)
+    print(f"bare COPY of the file, no index or trigger: {n / copy_s:,.0f} rows/s")
     again_s, again = load()
     print(
         f"re-load, unchanged: {again_s:.1f} s = {args.rows / again_s:,.0f} rows/s "

@@ -111,11 +111,14 @@ class BatchReport:
     quarantined: int = 0
     status: str = "committed"
     notes: list[str] = field(default_factory=list)
+    # seconds the map counts' compaction took after the commit (None: none ran)
+    compact_s: float | None = None
 
     def json_line(self) -> str:
         """The machine-readable summary the CLI prints."""
         d = asdict(self)
         d.pop("notes")
+        d.pop("compact_s")
         return json.dumps(d, separators=(", ", ": "))
 
 
@@ -306,7 +309,9 @@ def load_stream(
         _record_failure(bind, meta, report.read, exc)
         raise
     if table == "tip" and report.inserted + report.updated > 0:
+        t0 = time.perf_counter()
         report.notes.append(_compact_note(bind))
+        report.compact_s = time.perf_counter() - t0
     return report
 
 

@@ -12,8 +12,8 @@ from typing import Any
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
-    Column,
     Boolean,
+    Column,
     Date,
     DateTime,
     Float,
