@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bench.geocode import _engine  # noqa: E402
 from etl import pipeline  # noqa: E402
 from etl.geocode.geocoder import Geocoder  # noqa: E402
+from geodata.load import compact_counts  # noqa: E402
 from geodata.settings import Settings, get_settings  # noqa: E402
 
 CATEGORIES = ("ยาเสพติด", "ลักทรัพย์", "ทะเลาะวิวาท", "บุคคลต้องสงสัย", "การพนัน")
@@ -230,6 +231,7 @@ def run_load(eng: Engine, settings: Settings, args: argparse.Namespace) -> None:
     )
     with eng.begin() as conn:  # leave the bench database as it was
         conn.execute(text("DELETE FROM tip WHERE source LIKE :p"), {"p": f"{run}%"})
+    compact_counts(eng)  # and the map counts folded
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@
 - The ``etl_batch`` ledger row, the records and the quarantined rows commit together: a crash
   (even ``kill -9``) mid-batch leaves nothing of it visible, and a re-run completes it.
 - A batch that fails with an error is recorded afterwards as ``failed``, with the error.
-- The triggers of ``tip`` append count deltas (migration 0016); after a batch of tips commits,
-  ``compact_counts`` folds them into ``tip_cell`` and ``tip_area_day``.
+- The triggers of ``tip`` append count deltas (migration 0016). A batch of tips folds them into
+  ``tip_cell`` and ``tip_area_day`` after each chunk, inside its transaction (it then holds the
+  one compaction lock until it ends; other writers only append, so nobody waits for it), and
+  once more after it commits, for the deltas others appended meanwhile (``compact_counts``).
 - Table and column names come from the allow-list below, never from input.
 """
 
@@ -278,6 +280,11 @@ def load_stream(
                 if staged:
                     copy_to_temp(conn, "stage_records", list(cols), staged)
                     counts = conn.execute(upsert, {"batch_id": batch_id}).one()
+                    if table == "tip":
+                        # Fold this chunk's count deltas now, while the producer prepares the
+                        # next one. The compaction lock this takes is held until the batch
+                        # ends: other writers only append deltas and never wait for it.
+                        conn.execute(text("SELECT tip_counts_compact()"))
                     report.inserted += int(counts.inserted)
                     report.updated += int(counts.updated)
                     report.unchanged += len(staged) - int(counts.inserted) - int(counts.updated)
