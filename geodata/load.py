@@ -6,10 +6,10 @@
 - The ``etl_batch`` ledger row, the records and the quarantined rows commit together: a crash
   (even ``kill -9``) mid-batch leaves nothing of it visible, and a re-run completes it.
 - A batch that fails with an error is recorded afterwards as ``failed``, with the error.
-- The triggers of ``tip`` append count deltas (migration 0016). A batch of tips folds them into
-  ``tip_cell`` and ``tip_area_day`` after each chunk, inside its transaction (it then holds the
-  one compaction lock until it ends; other writers only append, so nobody waits for it), and
-  once more after it commits, for the deltas others appended meanwhile (``compact_counts``).
+- The map's counts (migration 0016): the first statement of a batch of tips takes the one
+  compaction lock if it is free and keeps it until the batch ends, so its triggers add the
+  counts to ``tip_cell`` and ``tip_area_day`` directly; other writers meanwhile append deltas
+  and never wait for it. After the commit, ``compact_counts`` folds what others appended.
 - Table and column names come from the allow-list below, never from input.
 """
 
@@ -280,11 +280,6 @@ def load_stream(
                 if staged:
                     copy_to_temp(conn, "stage_records", list(cols), staged)
                     counts = conn.execute(upsert, {"batch_id": batch_id}).one()
-                    if table == "tip":
-                        # Fold this chunk's count deltas now, while the producer prepares the
-                        # next one. The compaction lock this takes is held until the batch
-                        # ends: other writers only append deltas and never wait for it.
-                        conn.execute(text("SELECT tip_counts_compact()"))
                     report.inserted += int(counts.inserted)
                     report.updated += int(counts.updated)
                     report.unchanged += len(staged) - int(counts.inserted) - int(counts.updated)

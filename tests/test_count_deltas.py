@@ -67,6 +67,7 @@ def test_a_writer_does_not_wait_for_an_open_load(clean: Engine) -> None:
         hotline.execute(text("SET LOCAL lock_timeout = '2s'"))
         _insert(hotline, "hotline-1")  # raises LockNotAvailable if it has to wait
         hotline.commit()
+        assert hotline.execute(text("SELECT count(*) FROM tip_cell_delta")).scalar_one() > 0
         # the open load's tips are not counted yet; the hotline's is
         with clean.connect() as reader:
             assert _mismatches(reader) == 0
@@ -80,28 +81,32 @@ def test_a_writer_does_not_wait_for_an_open_load(clean: Engine) -> None:
             assert reader.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
 
 
-def test_one_compaction_at_a_time(clean: Engine) -> None:
-    """A compaction that finds another one running returns at once with None and folds
-    nothing; the deltas wait for the next one, and the counts are right all along."""
-    with clean.begin() as c:
-        _insert(c, "c-1")
-    with clean.connect() as first:
-        first.begin()
-        assert first.execute(text("SELECT tip_counts_compact()")).scalar_one() > 0
+def test_one_writer_updates_the_tables_the_others_append(clean: Engine) -> None:
+    """While a writer holds the count tables, another writer's counts go to the deltas and a
+    compaction returns at once with None; the next compaction folds them. The counts read are
+    right all along."""
+    with clean.connect() as holder:
+        holder.begin()
+        _insert(holder, "h-1")  # takes the lock: its counts go to the tables
+        for table in ("tip_cell_delta", "tip_area_day_delta"):
+            assert holder.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
+        with clean.begin() as c:
+            _insert(c, "c-1")  # appends
         with clean.connect() as c:
+            assert c.execute(text("SELECT count(*) FROM tip_cell_delta")).scalar_one() > 0
+            assert c.execute(text("SELECT count(*) FROM tip_area_day_delta")).scalar_one() > 0
+            assert _mismatches(c) == 0
             c.execute(text("SET lock_timeout = '2s'"))
             assert c.execute(text("SELECT tip_counts_compact()")).scalar_one() is None
         assert compact_counts(clean) is None
-        first.rollback()  # the deltas are back where they were
-    with clean.begin() as c:
-        _insert(c, "c-2")
+        holder.rollback()
     with clean.connect() as c:
-        pending = c.execute(text("SELECT count(*) FROM tip_cell_delta")).scalar_one()
-        assert pending > 0
+        assert c.execute(text("SELECT count(*) FROM tip_cell_delta")).scalar_one() > 0
         assert _mismatches(c) == 0
     assert compact_counts(clean) is not None
     with clean.connect() as c:
-        assert c.execute(text("SELECT count(*) FROM tip_cell_delta")).scalar_one() == 0
+        for table in ("tip_cell_delta", "tip_area_day_delta"):
+            assert c.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
         assert _mismatches(c) == 0
 
 
@@ -146,10 +151,15 @@ def test_migration_0016_up_and_down_keeps_every_count(scratch_engine: Engine) ->
         for i in range(5):
             _insert(c, f"m{i}", lon=100.50 + i * 0.013)
     migrate.upgrade(scratch_engine, "0016")
+    with scratch_engine.connect() as holder:
+        holder.begin()
+        holder.execute(text("SELECT tip_counts_compact()"))  # holds the tables
+        with scratch_engine.begin() as c:
+            assert _mismatches(c) == 0
+            _insert(c, "m5")  # deltas, not folded
+            c.execute(text("DELETE FROM tip WHERE source_id = 'm0'"))
+        holder.rollback()
     with scratch_engine.begin() as c:
-        assert _mismatches(c) == 0
-        _insert(c, "m5")  # a delta, not folded
-        c.execute(text("DELETE FROM tip WHERE source_id = 'm0'"))
         assert c.execute(text("SELECT count(*) FROM tip_cell_delta")).scalar_one() > 0
         assert _mismatches(c) == 0
     migrate.downgrade(scratch_engine, "0015")  # folds the deltas into the tables

@@ -1,5 +1,5 @@
-"""The triggers on ``tip`` append count deltas instead of updating shared rows: a load no longer
-blocks the hotline intake, and two loads no longer lock each other.
+"""One writer at a time updates the map's count tables, the others append deltas: a load no
+longer blocks the hotline intake, and two loads no longer lock each other.
 
 Until now the statement-level triggers of ``tip`` (0010, 0012, 0015) added their counts to
 ``tip_cell`` and ``tip_area_day`` with ``INSERT … ON CONFLICT DO UPDATE``, which locks every
@@ -9,19 +9,20 @@ whose tips fell in a cell it touched, until it committed: a hotline tip posted t
 ``/api/v1/tips`` during a Bangkok load waited for the whole load. Two loads of different sources,
 each several statements long, could deadlock on the same rows.
 
-Now:
+Now only one writer at a time updates those tables, the one that holds the compaction lock (a
+transaction-level advisory lock, only ever tried, never waited for):
 
-- The triggers append their (grouped) deltas to ``tip_cell_delta`` and ``tip_area_day_delta``:
-  plain inserts, which lock nothing another writer needs. An update or a delete appends
-  negative deltas.
+- The triggers try the lock. The writer that gets it (or holds it: a load takes it with its
+  first statement and keeps it until it ends) adds its counts to the tables as before. Any
+  other writer appends its grouped deltas to ``tip_cell_delta`` / ``tip_area_day_delta``: plain
+  inserts, which lock nothing another writer needs. Nobody waits, and nobody can deadlock.
 - Readers read the views ``tip_cell_counts`` and ``tip_area_day_counts`` (the table
-  ``UNION ALL`` its deltas); every statement that reads them sums ``n``, so a key that has rows
-  in both (or several in the deltas) counts right, in one snapshot.
-- ``tip_counts_compact()`` folds the deltas into the tables (deletes them, adds their sums
-  with one sorted upsert, drops keys whose count reached 0) in one transaction, so readers see
-  the counts before or after, never between. One runs at a time (a transaction-level advisory
-  lock, tried, never waited for: a caller that finds one running leaves its deltas to the next,
-  which is right, only slower to read). ``geodata.load`` calls it after each batch commits.
+  ``UNION ALL`` its deltas); every statement that reads them sums ``n``, so a key with rows in
+  both (or several in the deltas) counts right, in one snapshot.
+- ``tip_counts_compact()`` folds the deltas into the tables (deletes them, adds their sums with
+  one sorted upsert, drops keys whose count reached 0) when it gets the lock, and returns NULL
+  at once when it does not; ``geodata.load`` calls it after each chunk of a batch and after the
+  batch commits. Inside a transaction, readers see the counts before or after it, never between.
 
 Revision ID: 0016
 Revises: 0015
@@ -31,6 +32,8 @@ Create Date: 2026-11-27
 # ruff: noqa: S608 - the SQL below is built from this module's and earlier migrations' constants
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from alembic import op
 
@@ -51,30 +54,48 @@ AREA_KEY = M0012._KEY  # lvl, code, day, category, status, grade
 LOCK = "hashtextextended('sitaware tip counts compact', 0)"
 
 
-def _sync(name: str, key: str, deltas: str, new: str, old: str) -> str:
-    """The trigger function ``<name>_sync``: the deltas of each statement appended to
-    ``<name>_delta`` (static SQL per operation: a transition table exists only for the events
-    that declare it)."""
+def _sync(
+    name: str, key: str, *, deltas: str, new: str, old: str, apply: Callable[[str], str]
+) -> str:
+    """The trigger function ``<name>_sync``. The writer that holds the compaction lock (or
+    takes it now: it keeps it until its transaction ends) adds its deltas to ``<name>`` with
+    ``apply`` (one sorted upsert) and drops the keys that reached 0; any other writer appends
+    them to ``<name>_delta``, which locks nothing. Static SQL per operation: a transition table
+    exists only for the events that declare it."""
 
     def add(src: str) -> str:
         counts = deltas.replace("<src>", src)
         return f"INSERT INTO {name}_delta ({key}, n) SELECT * FROM ({counts}) d WHERE d.n <> 0;"
 
+    both = new + " UNION ALL " + old
+    prune = f"DELETE FROM {name} WHERE n = 0;"
     return (
         f"CREATE OR REPLACE FUNCTION {name}_sync() RETURNS trigger LANGUAGE plpgsql AS $body$ "
-        f"BEGIN IF TG_OP = 'INSERT' THEN {add(new)} ELSIF TG_OP = 'DELETE' THEN {add(old)} "
-        f"ELSE {add(new + ' UNION ALL ' + old)} END IF; RETURN NULL; END $body$"
+        f"BEGIN IF pg_try_advisory_xact_lock({LOCK}) THEN "
+        f"IF TG_OP = 'INSERT' THEN {apply(new)} ELSIF TG_OP = 'DELETE' THEN {apply(old)} {prune} "
+        f"ELSE {apply(both)} {prune} END IF; "
+        f"ELSIF TG_OP = 'INSERT' THEN {add(new)} ELSIF TG_OP = 'DELETE' THEN {add(old)} "
+        f"ELSE {add(both)} END IF; RETURN NULL; END $body$"
     )
 
 
+_CELL_LEVELS = M0010.levels_sql(M0015.LEVEL_ROWS)
 CELL_SYNC = _sync(
     "tip_cell",
     CELL_KEY,
-    M0010.deltas("<src>", M0010.levels_sql(M0015.LEVEL_ROWS)),
-    M0010._NEW,
-    M0010._OLD,
+    deltas=M0010.deltas("<src>", _CELL_LEVELS),
+    new=M0010._NEW,
+    old=M0010._OLD,
+    apply=lambda src: M0010._apply(src, _CELL_LEVELS),
 )
-AREA_SYNC = _sync("tip_area_day", AREA_KEY, M0012._deltas("<src>"), M0012._NEW, M0012._OLD)
+AREA_SYNC = _sync(
+    "tip_area_day",
+    AREA_KEY,
+    deltas=M0012._deltas("<src>"),
+    new=M0012._NEW,
+    old=M0012._OLD,
+    apply=M0012._apply,
+)
 
 
 def _fold(name: str, key: str) -> str:
