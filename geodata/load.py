@@ -312,8 +312,10 @@ def load_stream(
         raise
     if table == "tip" and report.inserted + report.updated > 0:
         t0 = time.perf_counter()
-        report.notes.append(_compact_note(bind))
+        note = _compact_note(bind)
         report.compact_s = time.perf_counter() - t0
+        if note:
+            report.notes.append(note)
     return report
 
 
@@ -327,8 +329,9 @@ def compact_counts(bind: Bind) -> int | None:
     return None if moved is None else int(moved)
 
 
-def _compact_note(bind: Bind) -> str:
-    """Compact after a committed batch; the batch stands whatever happens here."""
+def _compact_note(bind: Bind) -> str | None:
+    """Compact after a committed batch (the batch stands whatever happens here); what to tell
+    the user, if anything."""
     t0 = time.perf_counter()
     try:
         moved = compact_counts(bind)
@@ -338,8 +341,13 @@ def _compact_note(bind: Bind) -> str:
             "the next load compacts them"
         )
     if moved is None:
-        return "map counts: another compaction was running; the next one folds this batch's"
-    return f"map counts compacted: {moved:,} rows in {time.perf_counter() - t0:.1f} s"
+        return "map counts: another writer holds them; the next compaction folds the rest"
+    if moved == 0:
+        return None
+    return (
+        f"map counts: {moved:,} rows that other writers appended during the load folded in "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
 
 
 def _record_failure(bind: Bind, meta: BatchMeta, n_read: int, exc: Exception) -> None:

@@ -46,12 +46,13 @@ def _mismatches(conn: Connection) -> int:
 
 @pytest.fixture
 def clean(engine: Engine) -> Iterator[Engine]:
-    """``engine``, and afterwards no tip of this module's source nor a delta left over."""
+    """``engine``, and afterwards no tip or batch of this module's source, nor a delta, left over."""
     try:
         yield engine
     finally:
         with engine.begin() as c:
             c.execute(text("DELETE FROM tip WHERE source = :s"), {"s": SOURCE})
+            c.execute(text("DELETE FROM etl_batch WHERE source = :s"), {"s": SOURCE})
         compact_counts(engine)
 
 
@@ -110,7 +111,7 @@ def test_one_writer_updates_the_tables_the_others_append(clean: Engine) -> None:
         assert _mismatches(c) == 0
 
 
-def test_a_load_compacts_after_it_commits(conn: Connection) -> None:
+def test_a_load_folds_what_others_appended_after_it_commits(clean: Engine) -> None:
     meta = BatchMeta(kind="tips", source=SOURCE)
     record = {
         "source_id": "L1",
@@ -121,13 +122,20 @@ def test_a_load_compacts_after_it_commits(conn: Connection) -> None:
         "category": "ลักทรัพย์",
         "status": "new",
     }
-    report = load_batch(conn, meta, [record])
+    with clean.connect() as holder:
+        holder.begin()
+        holder.execute(text("SELECT tip_counts_compact()"))  # holds the count tables
+        with clean.begin() as c:
+            _insert(c, "appended")
+        holder.rollback()
+    report = load_batch(clean, meta, [record])
     assert report.inserted == 1
-    assert any(n.startswith("map counts compacted") for n in report.notes), report.notes
-    for table in ("tip_cell_delta", "tip_area_day_delta"):
-        assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
-    assert _mismatches(conn) == 0
-    again = load_batch(conn, meta, [record])  # nothing written: nothing to compact
+    assert any(n.startswith("map counts: ") and "folded" in n for n in report.notes), report.notes
+    with clean.connect() as c:
+        for table in ("tip_cell_delta", "tip_area_day_delta"):
+            assert c.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
+        assert _mismatches(c) == 0
+    again = load_batch(clean, meta, [record])  # nothing written: nothing to fold, no note
     assert again.unchanged == 1
     assert not any("map counts" in n for n in again.notes)
 
