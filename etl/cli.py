@@ -352,6 +352,35 @@ def db_status() -> None:
         typer.echo(f"{level + 's:':<14}{n}")
 
 
+@db_app.command("compact")
+def db_compact(
+    wait: Annotated[
+        float, typer.Option(help="seconds to wait while a load holds the map's count tables")
+    ] = 600.0,
+) -> None:
+    """Fold the map's count deltas into tip_cell and tip_area_day. Writers append deltas while
+    a load holds those tables; a load folds them when it ends, and this does it by hand (after
+    a hand-run UPDATE of many tips during a load, say). The counts are right either way."""
+    import time
+
+    from geodata import db
+    from geodata.load import compact_counts
+
+    engine = db.get_engine()
+    deadline = time.monotonic() + max(0.0, wait)
+    while (moved := compact_counts(engine)) is None:
+        if time.monotonic() >= deadline:
+            typer.secho(
+                f"another writer (a load) still holds the map's count tables after {wait:g} s; "
+                "it folds the deltas itself when it ends, or run this again then",
+                err=True,
+                fg=typer.colors.RED,
+            )
+            raise typer.Exit(code=1)
+        time.sleep(1.0)
+    typer.echo(f"map counts: {moved:,} rows folded")
+
+
 @db_app.command("url")
 def db_url() -> None:
     """Print the database URL (last line), for psql, QGIS or another tool."""

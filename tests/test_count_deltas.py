@@ -10,8 +10,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import OperationalError
+from typer.testing import CliRunner
 
-from geodata import migrate
+from etl.cli import app
+from geodata import db, migrate
 from geodata.load import BatchMeta, compact_counts, load_batch
 from tests import test_area_day, test_map_scale
 from tests.dbtools import scratch_database
@@ -193,3 +195,26 @@ def test_a_lock_wait_would_have_failed(clean: Engine) -> None:
             _insert(other, "same")
         other.rollback()
         load.rollback()
+
+
+def test_db_compact_folds_by_hand_and_says_when_it_cannot(
+    clean: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "get_engine", lambda settings=None: clean)
+    runner = CliRunner()
+    with clean.connect() as holder:
+        holder.begin()
+        holder.execute(text("SELECT tip_counts_compact()"))  # a load holds the count tables
+        with clean.begin() as c:
+            _insert(c, "by-hand")
+        refused = runner.invoke(app, ["db", "compact", "--wait", "0"])
+        assert refused.exit_code == 1
+        assert "still holds the map's count tables" in refused.output
+        holder.rollback()
+    done = runner.invoke(app, ["db", "compact"])
+    assert done.exit_code == 0, done.output
+    assert "rows folded" in done.output
+    assert int(done.output.split()[2].replace(",", "")) > 0
+    with clean.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM tip_cell_delta")).scalar_one() == 0
+        assert _mismatches(c) == 0
