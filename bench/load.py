@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bench.geocode import _engine  # noqa: E402
 from etl import pipeline  # noqa: E402
 from etl.geocode.geocoder import Geocoder  # noqa: E402
-from geodata.load import compact_counts  # noqa: E402
+from geodata.load import COMMON, TABLES, compact_counts  # noqa: E402
 from geodata.settings import Settings, get_settings  # noqa: E402
 
 CATEGORIES = ("ยาเสพติด", "ลักทรัพย์", "ทะเลาะวิวาท", "บุคคลต้องสงสัย", "การพนัน")
@@ -117,10 +117,17 @@ def bare_copy(eng: Engine, path: Path) -> tuple[int, float]:
     return int(row[0]) if row else 0, seconds
 
 
-TIP_COLUMNS = (
-    "reported_at, channel, category, text, status, reliability, reporter_hash, name_th, "
-    "name_en, address_raw, geom, geo_precision, geo_confidence, province_code, district_code, "
-    "subdistrict_code, row_hash, raw_hash"
+# What a load writes into tip besides its key (geodata.load's columns, the point as geom)
+TIP_COLUMNS = ", ".join(
+    [
+        *(
+            c
+            for c, _ in COMMON + TABLES["tips"][1]
+            if c not in ("source", "source_id", "lon", "lat")
+        ),
+        "geom",
+        "row_hash",
+    ]
 )
 
 

@@ -311,11 +311,7 @@ def load_stream(
         _record_failure(bind, meta, report.read, exc)
         raise
     if table == "tip" and report.inserted + report.updated > 0:
-        t0 = time.perf_counter()
-        note = _compact_note(bind)
-        report.compact_s = time.perf_counter() - t0
-        if note:
-            report.notes.append(note)
+        _compact_after(bind, report)
     return report
 
 
@@ -329,25 +325,29 @@ def compact_counts(bind: Bind) -> int | None:
     return None if moved is None else int(moved)
 
 
-def _compact_note(bind: Bind) -> str | None:
-    """Compact after a committed batch (the batch stands whatever happens here); what to tell
-    the user, if anything."""
+def _compact_after(bind: Bind, report: BatchReport) -> None:
+    """Compact after a committed batch (the batch stands whatever happens here): its time in
+    ``report.compact_s``, and a note when there is something to tell."""
     t0 = time.perf_counter()
     try:
         moved = compact_counts(bind)
     except Exception as exc:  # the load committed: say so, and what did not happen
-        return (
+        report.notes.append(
             f"map counts not compacted ({exc.__class__.__name__}: {exc}); they stay right and "
             "the next load compacts them"
         )
+        return
+    finally:
+        report.compact_s = time.perf_counter() - t0
     if moved is None:
-        return "map counts: another writer holds them; the next compaction folds the rest"
-    if moved == 0:
-        return None
-    return (
-        f"map counts: {moved:,} rows that other writers appended during the load folded in "
-        f"{time.perf_counter() - t0:.1f} s"
-    )
+        report.notes.append(
+            "map counts: another writer holds them; the next compaction folds the rest"
+        )
+    elif moved:
+        report.notes.append(
+            f"map counts: {moved:,} rows that other writers appended during the load folded in "
+            f"{report.compact_s:.1f} s"
+        )
 
 
 def _record_failure(bind: Bind, meta: BatchMeta, n_read: int, exc: Exception) -> None:

@@ -426,23 +426,11 @@ class TipAreaDay(Base):
 # Count deltas the triggers of ``tip`` append, folded into tip_cell and tip_area_day by
 # ``tip_counts_compact()`` (migration 0016); readers read the views ``tip_cell_counts`` and
 # ``tip_area_day_counts``. No key: a key may have several rows until they are folded.
-TIP_CELL_DELTA = Table(
-    "tip_cell_delta",
-    Base.metadata,
-    *(Column(c, SmallInteger, nullable=False) for c in ("lvl", "period")),
-    Column("start", Date, nullable=False),
-    *(Column(c, Integer, nullable=False) for c in ("cx", "cy")),
-    Column("category", String(64), nullable=False),
-    Column("n", Integer, nullable=False),
-)
-TIP_AREA_DAY_DELTA = Table(
-    "tip_area_day_delta",
-    Base.metadata,
-    Column("lvl", SmallInteger, nullable=False),
-    Column("code", String(4), nullable=False),
-    Column("day", Date, nullable=False),
-    Column("category", String(64), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("grade", String(1), nullable=False),
-    Column("n", Integer, nullable=False),
-)
+def _delta_table(name: str, counts: Any) -> Table:
+    """``<name>``: the columns of the count table ``counts``, all NOT NULL, without its key."""
+    columns = (Column(c.name, c.type, nullable=False) for c in counts.__table__.columns)
+    return Table(name, Base.metadata, *columns)
+
+
+TIP_CELL_DELTA = _delta_table("tip_cell_delta", TipCell)
+TIP_AREA_DAY_DELTA = _delta_table("tip_area_day_delta", TipAreaDay)

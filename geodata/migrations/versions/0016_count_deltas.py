@@ -21,8 +21,8 @@ transaction-level advisory lock, only ever tried, never waited for):
   both (or several in the deltas) counts right, in one snapshot.
 - ``tip_counts_compact()`` folds the deltas into the tables (deletes them, adds their sums with
   one sorted upsert, drops keys whose count reached 0) when it gets the lock, and returns NULL
-  at once when it does not; ``geodata.load`` calls it after each chunk of a batch and after the
-  batch commits. Inside a transaction, readers see the counts before or after it, never between.
+  at once when it does not; ``geodata.load`` calls it after a batch of tips commits, and
+  ``sitaware db compact`` by hand. Readers see the counts before or after it, never between.
 
 Revision ID: 0016
 Revises: 0015
@@ -128,10 +128,11 @@ def _view(name: str, key: str) -> str:
     )
 
 
-def _truncate(name: str) -> str:
+def _truncate(name: str, tables: str) -> str:
+    """The function ``TRUNCATE tip`` runs for ``<name>``: empty ``tables``."""
     return (
         f"CREATE OR REPLACE FUNCTION {name}_truncate() RETURNS trigger LANGUAGE plpgsql AS "
-        f"$body$ BEGIN TRUNCATE {name}, {name}_delta; RETURN NULL; END $body$"
+        f"$body$ BEGIN TRUNCATE {tables}; RETURN NULL; END $body$"
     )
 
 
@@ -168,8 +169,8 @@ def upgrade() -> None:
     op.execute(_view("tip_area_day", AREA_KEY))
     op.execute(CELL_SYNC)
     op.execute(AREA_SYNC)
-    op.execute(_truncate("tip_cell"))
-    op.execute(_truncate("tip_area_day"))
+    for name in ("tip_cell", "tip_area_day"):
+        op.execute(_truncate(name, f"{name}, {name}_delta"))
     op.execute(COMPACT)
 
 
@@ -181,10 +182,7 @@ def downgrade() -> None:
     op.execute("SELECT tip_counts_compact()")
     op.execute("DROP FUNCTION tip_counts_compact()")
     for name in ("tip_cell", "tip_area_day"):
-        op.execute(
-            f"CREATE OR REPLACE FUNCTION {name}_truncate() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$body$ BEGIN TRUNCATE {name}; RETURN NULL; END $body$"
-        )
+        op.execute(_truncate(name, name))
         op.execute(f"DROP VIEW {name}_counts")
         op.execute(f"DROP INDEX {name}_zero")
         op.execute(f"DROP TABLE {name}_delta")
